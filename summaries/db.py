@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 def normalize_database_url(url: str) -> str:
-    """Accept the common `postgres://` and driverless `postgresql://` spellings (psycopg 3 is installed)."""
+    """Accept `postgres://` and driverless `postgresql://` URLs; psycopg 3 is the driver."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):

@@ -426,7 +426,7 @@ class Store:
     def claim_deliveries(
         self, *, limit: int = 50, now: datetime | None = None
     ) -> list[DeliveryJob]:
-        """Move due pending rows to `sending` and return them; concurrent claimers skip each other."""
+        """Move due pending rows to `sending` and return them; claimers skip each other."""
         now = now or utcnow()
         due = (
             select(Delivery.id)
