@@ -1,0 +1,192 @@
+"""The `newsbot` command line: run the bot, ingest and summarize reports, manage the database.
+
+Exit codes: 0 ok, 1 some inputs failed (the good ones are still stored), 2 usage or
+configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.logs import configure_logging
+from bot.settings import Settings
+from summaries.errors import InputError
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _delegated() -> dict[str, Callable[[list[str]], int]]:
+    """Subcommands implemented by their own modules, with their own argument parsers."""
+    from summaries import evaluation
+
+    return {"eval": evaluation.main}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="Telegram bot that pushes short news summaries to chats subscribed to tags.",
+        epilog="Settings come from the environment or ./.env (see .env.example).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    commands.add_parser(
+        "run",
+        help="start the bot (long polling) and its delivery loop",
+        description="Start the bot with long polling. Needs TELEGRAM_BOT_TOKEN. "
+        "Stops cleanly on SIGINT/SIGTERM.",
+    )
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="store, summarize and tag news reports",
+        description="Ingest news reports: files, directories of files, or - for stdin. "
+        "Each report is stored once, however often it is ingested.",
+    )
+    ingest.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory or -")
+    ingest.add_argument(
+        "--quiet", "-q", action="store_true", help="print only errors and the total"
+    )
+
+    summarize = commands.add_parser(
+        "summarize",
+        help="print a report's summary without touching the database",
+        description="Print the summary of one report, one sentence per line.",
+    )
+    summarize.add_argument("input", metavar="FILE", help="report file, or - for stdin")
+    summarize.add_argument(
+        "--sentences", "-n", type=_sentence_count, default=3, help="sentences (1-10, default 3)"
+    )
+    summarize.add_argument(
+        "--language", "-l", metavar="xx", help="language code, overriding detection (e.g. de)"
+    )
+    summarize.add_argument("--method", "-m", default="default", help="summary method (see eval)")
+
+    db = commands.add_parser("db", help="database maintenance", description="Database maintenance.")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser(
+        "upgrade",
+        help="create or migrate the schema to the latest version",
+        description="Apply all pending schema migrations to DATABASE_URL.",
+    )
+
+    commands.add_parser(
+        "eval",
+        help="measure summary quality (ROUGE) on a JSONL dataset",
+        add_help=False,
+    )
+    return parser
+
+
+def _sentence_count(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
+    if not 1 <= value <= 10:
+        raise argparse.ArgumentTypeError("must be between 1 and 10")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    delegated = _delegated()
+    if args_list and args_list[0] in delegated:
+        return delegated[args_list[0]](args_list[1:])
+    args = build_parser().parse_args(args_list)
+    try:
+        settings = Settings.load()
+        handler = {
+            "run": _run,
+            "ingest": _ingest,
+            "summarize": _summarize,
+            "db": _db,
+        }[args.command]
+        return handler(args, settings)
+    except InputError as error:
+        print(f"newsbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    token = settings.require_token()
+    configure_logging(settings.log_level, secrets=[token])
+    from bot.app import run
+
+    run(settings)
+    return EXIT_OK
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from summaries.db import upgrade
+    from summaries.ingest import Ingestor
+    from summaries.store import Store
+
+    configure_logging("WARNING")
+    upgrade(settings.database_url)
+    store = Store.from_url(settings.database_url)
+    stored = known = failed = 0
+    try:
+        for outcome in Ingestor(store).ingest_paths(args.inputs):
+            if not outcome.ok:
+                failed += 1
+                print(f"error: {outcome.error}", file=sys.stderr)
+                continue
+            if outcome.created:
+                stored += 1
+            else:
+                known += 1
+            if not args.quiet:
+                status = "stored" if outcome.created else "already stored"
+                print(f"{status} #{outcome.article_id} [{outcome.language}] {outcome.title}")
+                if outcome.created:
+                    print(f"  tags: {', '.join(outcome.tags) or '-'}")
+                    for sentence in outcome.summary:
+                        print(f"  | {sentence}")
+    finally:
+        store.close()
+    print(f"{stored} stored, {known} already stored, {failed} failed", file=sys.stderr)
+    return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _summarize(args: argparse.Namespace, settings: Settings) -> int:
+    from summaries.language import detect_language
+    from summaries.report import parse_report
+    from summaries.summarizer import METHODS, summarize
+    from summaries.text import decode_bytes
+
+    if args.method not in METHODS:
+        raise InputError(f"unknown method {args.method!r}; choose from {', '.join(METHODS)}")
+    try:
+        data = sys.stdin.buffer.read() if args.input == "-" else Path(args.input).read_bytes()
+    except OSError as error:
+        print(f"newsbot: {args.input}: cannot read ({error.strerror or error})", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    try:
+        report = parse_report(decode_bytes(data))
+    except InputError as error:
+        print(f"newsbot: {args.input}: {error}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    language = args.language or detect_language(f"{report.title}\n{report.body}")
+    for sentence in summarize(
+        report.body, language, sentences=args.sentences, title=report.title, method=args.method
+    ):
+        print(sentence)
+    return EXIT_OK
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from summaries.db import upgrade
+
+    upgrade(settings.database_url)
+    print("database is up to date", file=sys.stderr)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
