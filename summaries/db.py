@@ -77,6 +77,9 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the schema up to date; safe to call on every start."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Bring the schema up to date; safe to call on every start.
+
+    "heads": feature branches of the migration history may each add a head.
+    """
     command.upgrade(alembic_config(url), revision)

@@ -1,0 +1,27 @@
+"""Every query newsbot makes, in one place.
+
+The store speaks in plain dataclasses so that callers (the CLI, the bot, the
+ingestion pipeline) never hold ORM objects across threads or sessions. It is
+synchronous; the bot calls it from worker threads. `Store` is assembled from one
+mixin per concern so each file stays small.
+"""
+
+from __future__ import annotations
+
+from summaries.store.articles import ArticleQueries, NewArticle, StoredArticle
+from summaries.store.base import StoreBase, TagRef, content_hash
+from summaries.store.chats import ChatQueries
+from summaries.store.outbox import DeliveryJob, OutboxQueries
+
+__all__ = [
+    "DeliveryJob",
+    "NewArticle",
+    "Store",
+    "StoredArticle",
+    "TagRef",
+    "content_hash",
+]
+
+
+class Store(ArticleQueries, ChatQueries, OutboxQueries, StoreBase):
+    """The article store: articles, tags, chats, subscriptions and the delivery outbox."""

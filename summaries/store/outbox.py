@@ -1,0 +1,309 @@
+"""The delivery outbox: planning fan-outs, claiming rows, recording outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, literal, select, update
+from sqlalchemy.orm import Session
+
+from summaries.models import (
+    Article,
+    ArticleTag,
+    Chat,
+    Delivery,
+    DeliveryState,
+    Subscription,
+    Summary,
+    Tag,
+    utcnow,
+)
+from summaries.store.base import StoreBase
+
+
+@dataclass(frozen=True)
+class DeliveryJob:
+    """A claimed outbox row with what is needed to render and send it."""
+
+    delivery_id: int
+    chat_id: int
+    chat_type: str
+    article_id: int
+    attempts: int
+    title: str
+    summary: tuple[str, ...]
+    tags: tuple[str, ...]
+    url: str | None
+    matched_tag: str | None
+    language: str
+
+
+class OutboxQueries(StoreBase):
+    def plan_deliveries(self, *, limit: int = 100) -> int:
+        """Fan new articles out into outbox rows, one set-based INSERT per article.
+
+        Returns the number of outbox rows created. Chats subscribed to several of an
+        article's tags still get one row; the unique constraint guards against a second
+        planner (another process) doing the same work.
+        """
+        created = 0
+        with self.session() as session:
+            article_ids = list(
+                session.scalars(
+                    select(Article.id)
+                    .where(Article.planned_at.is_(None))
+                    .order_by(Article.id)
+                    .limit(limit)
+                )
+            )
+        for article_id in article_ids:
+            created += self._plan_article(article_id)
+        return created
+
+    def _plan_article(self, article_id: int) -> int:
+        now = utcnow()
+        matches = (
+            select(
+                Subscription.chat_id,
+                literal(article_id),
+                func.min(Subscription.tag_display),
+                literal(DeliveryState.PENDING.value),
+                literal(0),
+                literal(now, type_=Delivery.next_attempt_at.type),
+                literal(now, type_=Delivery.created_at.type),
+                literal(now, type_=Delivery.updated_at.type),
+            )
+            .join(Tag, Tag.key == Subscription.tag_key)
+            .join(ArticleTag, ArticleTag.tag_id == Tag.id)
+            .join(Chat, Chat.id == Subscription.chat_id)
+            .join(Article, Article.id == ArticleTag.article_id)
+            .where(
+                ArticleTag.article_id == article_id,
+                Chat.active.is_(True),
+                Article.duplicate_of_id.is_(None),
+            )
+            .group_by(Subscription.chat_id)
+        )
+        statement = (
+            self._insert(Delivery)
+            .from_select(
+                [
+                    "chat_id",
+                    "article_id",
+                    "matched_tag",
+                    "state",
+                    "attempts",
+                    "next_attempt_at",
+                    "created_at",
+                    "updated_at",
+                ],
+                matches,
+            )
+            .on_conflict_do_nothing()
+            .returning(Delivery.id)
+        )
+        with self.session() as session:
+            claimed = session.execute(
+                update(Article)
+                .where(Article.id == article_id, Article.planned_at.is_(None))
+                .values(planned_at=now)
+            )
+            if claimed.rowcount == 0:
+                return 0  # another planner got there first
+            return len(session.scalars(statement).all())
+
+    def claim_deliveries(
+        self, *, limit: int = 50, now: datetime | None = None
+    ) -> list[DeliveryJob]:
+        """Move due pending rows to `sending` and return them; claimers skip each other."""
+        now = now or utcnow()
+        due = (
+            select(Delivery.id)
+            .where(Delivery.state == DeliveryState.PENDING, Delivery.next_attempt_at <= now)
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(limit)
+        )
+        if self._dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        with self.session() as session:
+            ids = list(
+                session.scalars(
+                    update(Delivery)
+                    .where(Delivery.id.in_(due.scalar_subquery()))
+                    .values(
+                        state=DeliveryState.SENDING,
+                        claimed_at=now,
+                        attempts=Delivery.attempts + 1,
+                        updated_at=now,
+                    )
+                    .returning(Delivery.id)
+                )
+            )
+            if not ids:
+                return []
+            return self._jobs(session, ids)
+
+    def _jobs(self, session: Session, ids: list[int]) -> list[DeliveryJob]:
+        latest_summary = (
+            select(Summary.text)
+            .where(Summary.article_id == Article.id)
+            .order_by(Summary.id.desc())
+            .limit(1)
+            .correlate(Article)
+            .scalar_subquery()
+        )
+        rows = session.execute(
+            select(Delivery, Article, Chat.type, latest_summary)
+            .join(Article, Article.id == Delivery.article_id)
+            .join(Chat, Chat.id == Delivery.chat_id)
+            .where(Delivery.id.in_(ids))
+            .order_by(Delivery.id)
+        ).all()
+        jobs = []
+        for delivery, article, chat_type, summary_text in rows:
+            jobs.append(
+                DeliveryJob(
+                    delivery_id=delivery.id,
+                    chat_id=delivery.chat_id,
+                    chat_type=chat_type,
+                    article_id=article.id,
+                    attempts=delivery.attempts,
+                    title=article.title,
+                    summary=tuple(summary_text.split("\n")) if summary_text else (),
+                    tags=tuple(link.tag.display for link in article.tags),
+                    url=article.url,
+                    matched_tag=delivery.matched_tag,
+                    language=article.language,
+                )
+            )
+        return jobs
+
+    def mark_sent(self, delivery_id: int, message_id: int | None) -> None:
+        now = utcnow()
+        with self.session() as session:
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id)
+                .values(
+                    state=DeliveryState.SENT,
+                    message_id=message_id,
+                    sent_at=now,
+                    updated_at=now,
+                    last_error=None,
+                )
+            )
+
+    def mark_retry(self, delivery_id: int, error: str, *, delay: timedelta) -> None:
+        now = utcnow()
+        with self.session() as session:
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id)
+                .values(
+                    state=DeliveryState.PENDING,
+                    last_error=error,
+                    next_attempt_at=now + delay,
+                    updated_at=now,
+                )
+            )
+
+    def mark_failed(self, delivery_id: int, error: str) -> None:
+        with self.session() as session:
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id)
+                .values(state=DeliveryState.FAILED, last_error=error, updated_at=utcnow())
+            )
+
+    def release_stale_claims(self, *, older_than: timedelta) -> int:
+        """Return rows stuck in `sending` (their sender died) to the queue.
+
+        A message that was in flight when its sender died may thus be sent once more:
+        Telegram offers no idempotency key, so at-most-one duplicate is the bound.
+        """
+        now = utcnow()
+        with self.session() as session:
+            result = session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.state == DeliveryState.SENDING,
+                    Delivery.claimed_at < now - older_than,
+                )
+                .values(state=DeliveryState.PENDING, updated_at=now)
+            )
+            return result.rowcount or 0
+
+    def deactivate_chat(self, chat_id: int, reason: str) -> int:
+        """Stop sending to a chat that blocked or removed the bot; keep its subscriptions.
+
+        Its queued messages are held, not dropped.
+        """
+        now = utcnow()
+        with self.session() as session:
+            session.execute(
+                update(Chat)
+                .where(Chat.id == chat_id)
+                .values(active=False, inactive_reason=reason, updated_at=now)
+            )
+            result = session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.chat_id == chat_id,
+                    Delivery.state.in_([DeliveryState.PENDING, DeliveryState.SENDING]),
+                )
+                .values(state=DeliveryState.HELD, last_error=reason, updated_at=now)
+            )
+            return result.rowcount or 0
+
+    def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: move the chat, its subscriptions and its outbox."""
+        with self.session() as session:
+            old = session.get(Chat, old_id)
+            if old is None:
+                return
+            if session.get(Chat, new_id) is None:
+                session.execute(
+                    update(Chat).where(Chat.id == old_id).values(id=new_id, type="supergroup")
+                )
+                return
+            subscriptions = session.execute(
+                select(Subscription.tag_key, Subscription.tag_display).where(
+                    Subscription.chat_id == old_id
+                )
+            ).all()
+            if subscriptions:
+                session.execute(
+                    self._insert(Subscription).on_conflict_do_nothing(),
+                    [
+                        {
+                            "chat_id": new_id,
+                            "tag_key": key,
+                            "tag_display": display,
+                            "created_at": utcnow(),
+                        }
+                        for key, display in subscriptions
+                    ],
+                )
+            already = select(Delivery.article_id).where(Delivery.chat_id == new_id)
+            session.execute(
+                update(Delivery)
+                .where(Delivery.chat_id == old_id, Delivery.article_id.not_in(already))
+                .values(chat_id=new_id)
+            )
+            session.execute(delete(Chat).where(Chat.id == old_id))
+
+    def delivery_counts(self) -> dict[str, int]:
+        with self.session() as session:
+            rows = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
+            return {DeliveryState(state).value: count for state, count in rows}
+
+    def deliveries_for_chat(self, chat_id: int) -> list[tuple[int, str]]:
+        """(article id, state) of a chat's outbox rows, oldest first."""
+        with self.session() as session:
+            rows = session.execute(
+                select(Delivery.article_id, Delivery.state)
+                .where(Delivery.chat_id == chat_id)
+                .order_by(Delivery.id)
+            )
+            return [(article_id, DeliveryState(state).value) for article_id, state in rows]
