@@ -236,6 +236,8 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The process holding a `sending` row; claimed_at is its lease heartbeat.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -245,4 +247,5 @@ class Delivery(Base):
         UniqueConstraint("chat_id", "article_id", name="uq_deliveries_chat_article"),
         Index("ix_deliveries_state_next", "state", "next_attempt_at"),
         Index("ix_deliveries_article_id", "article_id"),
+        Index("ix_deliveries_claimed_by", "claimed_by"),
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, literal, select, update
+from sqlalchemy import bindparam, delete, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from summaries.models import (
@@ -101,7 +102,7 @@ class OutboxQueries(StoreBase):
                 matches,
             )
             .on_conflict_do_nothing()
-            .returning(Delivery.id)
+            .execution_options(preserve_rowcount=True)
         )
         with self.session() as session:
             claimed = session.execute(
@@ -111,12 +112,17 @@ class OutboxQueries(StoreBase):
             )
             if claimed.rowcount == 0:
                 return 0  # another planner got there first
-            return len(session.scalars(statement).all())
+            return session.execute(statement).rowcount or 0
 
     def claim_deliveries(
-        self, *, limit: int = 50, now: datetime | None = None
+        self, *, limit: int = 50, now: datetime | None = None, owner: str | None = None
     ) -> list[DeliveryJob]:
-        """Move due pending rows to `sending` and return them; claimers skip each other."""
+        """Move due pending rows to `sending` under `owner`'s lease and return them.
+
+        On PostgreSQL concurrent claimers skip each other's locked rows
+        (FOR UPDATE SKIP LOCKED); on SQLite the write lock (BEGIN IMMEDIATE)
+        serialises claims, so two processes never get the same row either.
+        """
         now = now or utcnow()
         due = (
             select(Delivery.id)
@@ -134,6 +140,7 @@ class OutboxQueries(StoreBase):
                     .values(
                         state=DeliveryState.SENDING,
                         claimed_at=now,
+                        claimed_by=owner,
                         attempts=Delivery.attempts + 1,
                         updated_at=now,
                     )
@@ -143,6 +150,54 @@ class OutboxQueries(StoreBase):
             if not ids:
                 return []
             return self._jobs(session, ids)
+
+    def renew_claims(self, owner: str, *, now: datetime | None = None) -> int:
+        """Heartbeat: extend the lease on every row `owner` is still sending."""
+        now = now or utcnow()
+        with self.session() as session:
+            result = session.execute(
+                update(Delivery)
+                .where(Delivery.state == DeliveryState.SENDING, Delivery.claimed_by == owner)
+                .values(claimed_at=now)
+            )
+            return result.rowcount or 0
+
+    def release_claims(
+        self, delivery_ids: list[int], owner: str | None = None, *, delay: timedelta | None = None
+    ) -> int:
+        """Give claimed rows back unsent (shutdown, pacing deferral); the claim does not count
+        as an attempt."""
+        if not delivery_ids:
+            return 0
+        now = utcnow()
+        with self.session() as session:
+            result = session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id.in_(delivery_ids),
+                    Delivery.state == DeliveryState.SENDING,
+                    *self._held_by(owner),
+                )
+                .values(
+                    state=DeliveryState.PENDING,
+                    claimed_by=None,
+                    attempts=Delivery.attempts - 1,
+                    next_attempt_at=now + (delay or timedelta(0)),
+                    updated_at=now,
+                )
+            )
+            return result.rowcount or 0
+
+    @staticmethod
+    def _held_by(owner: str | None) -> list[Any]:
+        """Conditions that make an outcome count only while its sender still holds the row.
+
+        A sender that lost its lease (it stalled, another process re-claimed the row)
+        must not overwrite the new holder's outcome.
+        """
+        if owner is None:
+            return []
+        return [Delivery.state == DeliveryState.SENDING, Delivery.claimed_by == owner]
 
     def _jobs(self, session: Session, ids: list[int]) -> list[DeliveryJob]:
         latest_summary = (
@@ -179,48 +234,82 @@ class OutboxQueries(StoreBase):
             )
         return jobs
 
-    def mark_sent(self, delivery_id: int, message_id: int | None) -> None:
+    def mark_sent(self, delivery_id: int, message_id: int | None, owner: str | None = None) -> None:
+        self.mark_sent_many([(delivery_id, message_id)], owner)
+
+    def mark_sent_many(self, sent: list[tuple[int, int | None]], owner: str | None = None) -> int:
+        """Record several successful sends in one transaction (the hot path of a fan-out)."""
+        if not sent:
+            return 0
         now = utcnow()
+        statement = (
+            update(Delivery)
+            .where(Delivery.id == bindparam("b_id"), *self._held_by(owner))
+            .values(
+                state=DeliveryState.SENT,
+                message_id=bindparam("b_message_id"),
+                sent_at=now,
+                updated_at=now,
+                last_error=None,
+                claimed_by=None,
+            )
+        )
+        with self.session() as session:
+            result = session.connection().execute(
+                statement,
+                [
+                    {"b_id": delivery_id, "b_message_id": message_id}
+                    for delivery_id, message_id in sent
+                ],
+            )
+            return result.rowcount or 0
+
+    def mark_retry(
+        self,
+        delivery_id: int,
+        error: str,
+        *,
+        delay: timedelta,
+        owner: str | None = None,
+        count_attempt: bool = True,
+    ) -> None:
+        now = utcnow()
+        values: dict[str, Any] = {
+            "state": DeliveryState.PENDING,
+            "last_error": error,
+            "next_attempt_at": now + delay,
+            "updated_at": now,
+            "claimed_by": None,
+        }
+        if not count_attempt:
+            values["attempts"] = Delivery.attempts - 1
         with self.session() as session:
             session.execute(
                 update(Delivery)
-                .where(Delivery.id == delivery_id)
-                .values(
-                    state=DeliveryState.SENT,
-                    message_id=message_id,
-                    sent_at=now,
-                    updated_at=now,
-                    last_error=None,
-                )
+                .where(Delivery.id == delivery_id, *self._held_by(owner))
+                .values(**values)
             )
 
-    def mark_retry(self, delivery_id: int, error: str, *, delay: timedelta) -> None:
-        now = utcnow()
+    def mark_failed(self, delivery_id: int, error: str, owner: str | None = None) -> None:
         with self.session() as session:
             session.execute(
                 update(Delivery)
-                .where(Delivery.id == delivery_id)
+                .where(Delivery.id == delivery_id, *self._held_by(owner))
                 .values(
-                    state=DeliveryState.PENDING,
+                    state=DeliveryState.FAILED,
                     last_error=error,
-                    next_attempt_at=now + delay,
-                    updated_at=now,
+                    updated_at=utcnow(),
+                    claimed_by=None,
                 )
-            )
-
-    def mark_failed(self, delivery_id: int, error: str) -> None:
-        with self.session() as session:
-            session.execute(
-                update(Delivery)
-                .where(Delivery.id == delivery_id)
-                .values(state=DeliveryState.FAILED, last_error=error, updated_at=utcnow())
             )
 
     def release_stale_claims(self, *, older_than: timedelta) -> int:
-        """Return rows stuck in `sending` (their sender died) to the queue.
+        """Return rows whose lease ran out (their sender died) to the queue.
 
-        A message that was in flight when its sender died may thus be sent once more:
-        Telegram offers no idempotency key, so at-most-one duplicate is the bound.
+        Live senders renew their leases (`renew_claims`) well within `older_than`, so
+        only a dead or stalled process loses rows. A message that was in flight when
+        its sender died may thus be sent once more: Telegram offers no idempotency
+        key, so at most one extra copy per crash is the bound.
         """
         now = utcnow()
         with self.session() as session:
@@ -230,7 +319,7 @@ class OutboxQueries(StoreBase):
                     Delivery.state == DeliveryState.SENDING,
                     Delivery.claimed_at < now - older_than,
                 )
-                .values(state=DeliveryState.PENDING, updated_at=now)
+                .values(state=DeliveryState.PENDING, claimed_by=None, updated_at=now)
             )
             return result.rowcount or 0
 
@@ -252,9 +341,69 @@ class OutboxQueries(StoreBase):
                     Delivery.chat_id == chat_id,
                     Delivery.state.in_([DeliveryState.PENDING, DeliveryState.SENDING]),
                 )
-                .values(state=DeliveryState.HELD, last_error=reason, updated_at=now)
+                .values(
+                    state=DeliveryState.HELD,
+                    last_error=reason,
+                    claimed_by=None,
+                    updated_at=now,
+                )
             )
             return result.rowcount or 0
+
+    def reactivate_chat(
+        self, chat_id: int, *, backlog: int = 3, max_age: timedelta = timedelta(hours=48)
+    ) -> tuple[int, int]:
+        """A chat is back (/start, or the bot was re-added): send again, without a flood.
+
+        Its newest `backlog` held messages younger than `max_age` go back to the queue;
+        older held messages are marked failed ("skipped") so they never arrive late.
+        Articles published while the chat was inactive were never planned for it.
+        Returns (requeued, skipped). Safe to call for an active chat (then (0, 0)).
+        """
+        now = utcnow()
+        with self.session() as session:
+            session.execute(
+                update(Chat)
+                .where(Chat.id == chat_id)
+                .values(active=True, inactive_reason=None, updated_at=now)
+            )
+            held = list(
+                session.execute(
+                    select(Delivery.id, Delivery.created_at)
+                    .where(Delivery.chat_id == chat_id, Delivery.state == DeliveryState.HELD)
+                    .order_by(Delivery.created_at.desc(), Delivery.id.desc())
+                )
+            )
+            if not held:
+                return 0, 0
+            fresh = [
+                delivery_id
+                for delivery_id, created_at in held[:backlog]
+                if created_at >= now - max_age
+            ]
+            stale = [delivery_id for delivery_id, _ in held if delivery_id not in set(fresh)]
+            if fresh:
+                session.execute(
+                    update(Delivery)
+                    .where(Delivery.id.in_(fresh))
+                    .values(
+                        state=DeliveryState.PENDING,
+                        attempts=0,
+                        next_attempt_at=now,
+                        updated_at=now,
+                    )
+                )
+            if stale:
+                session.execute(
+                    update(Delivery)
+                    .where(Delivery.id.in_(stale))
+                    .values(
+                        state=DeliveryState.FAILED,
+                        last_error="skipped: backlog from while the chat was unreachable",
+                        updated_at=now,
+                    )
+                )
+            return len(fresh), len(stale)
 
     def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: move the chat, its subscriptions and its outbox."""
@@ -307,3 +456,14 @@ class OutboxQueries(StoreBase):
                 .order_by(Delivery.id)
             )
             return [(article_id, DeliveryState(state).value) for article_id, state in rows]
+
+    def failed_deliveries(self, *, limit: int = 20) -> list[tuple[int, int, str | None]]:
+        """(chat id, article id, reason) of the latest failed rows, for admins."""
+        with self.session() as session:
+            rows = session.execute(
+                select(Delivery.chat_id, Delivery.article_id, Delivery.last_error)
+                .where(Delivery.state == DeliveryState.FAILED)
+                .order_by(Delivery.updated_at.desc(), Delivery.id.desc())
+                .limit(limit)
+            )
+            return [(chat_id, article_id, error) for chat_id, article_id, error in rows]
