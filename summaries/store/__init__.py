@@ -12,10 +12,12 @@ from summaries.store.articles import ArticleQueries, NewArticle, StoredArticle
 from summaries.store.base import StoreBase, TagRef, content_hash
 from summaries.store.chats import ChatQueries
 from summaries.store.outbox import DeliveryJob, OutboxQueries
+from summaries.store.sources import SourceInfo, SourceQueries
 
 __all__ = [
     "DeliveryJob",
     "NewArticle",
+    "SourceInfo",
     "Store",
     "StoredArticle",
     "TagRef",
@@ -23,5 +25,5 @@ __all__ = [
 ]
 
 
-class Store(ArticleQueries, ChatQueries, OutboxQueries, StoreBase):
+class Store(ArticleQueries, ChatQueries, OutboxQueries, SourceQueries, StoreBase):
     """The article store: articles, tags, chats, subscriptions and the delivery outbox."""
