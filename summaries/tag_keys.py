@@ -65,13 +65,15 @@ def _word_key(word: str) -> str:
         return word[:-2]
     word = word.strip("'")
     if _CYRILLIC.match(word):
-        base = lemma(word, "ru").casefold().replace("ё", "е")
-        return base or word
+        # The dictionary knows names capitalised ("Путина" -> "Путин") and words in lower
+        # case ("россии" -> "россия"); a tag may come either way.
+        capitalised = word[:1].upper() + word[1:]
+        base = lemma(capitalised, "ru")
+        if base == capitalised:
+            base = lemma(word, "ru")
+        return base.casefold().replace("ё", "е") or word
     if len(word) >= _GENITIVE_MIN and word.endswith("s") and word.isalpha():
         stem = word[:-1]
-        capitalised = word[:1].upper() + word[1:]
-        if lemma(capitalised, "de").casefold() == stem and lemma(stem.capitalize(), "de") == (
-            stem.capitalize()
-        ):
+        if lemma(word[:1].upper() + word[1:], "de").casefold() == stem:
             return stem
     return word
