@@ -5,32 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    CommandHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
 )
 
-from bot import handlers
+from bot import handlers, membership
 from bot.delivery import DeliveryWorker
+from bot.menu import publish_commands
 from bot.settings import Settings
 from summaries.db import upgrade
 from summaries.store import Store
 
 log = logging.getLogger(__name__)
-
-COMMANDS = [
-    BotCommand("subscribe", "Follow tags"),
-    BotCommand("unsubscribe", "Stop following tags"),
-    BotCommand("list", "Tags this chat follows"),
-    BotCommand("help", "How to use the bot"),
-]
 
 
 def build_application(settings: Settings, store: Store) -> Application:  # type: ignore[type-arg]
@@ -40,7 +29,17 @@ def build_application(settings: Settings, store: Store) -> Application:  # type:
         .token(settings.require_token())
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=0))
+        # PTB's limiter is the outer safety net for every request (replies too); 429s
+        # surface to the delivery worker (max_retries=0), which paces evenly itself.
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.pacing.global_rate,
+                group_max_rate=settings.pacing.group_per_minute,
+                max_retries=0,
+            )
+            if settings.pacing.enabled
+            else None
+        )
         .connect_timeout(10)
         .read_timeout(20)
         .write_timeout(20)
@@ -51,26 +50,17 @@ def build_application(settings: Settings, store: Store) -> Application:  # type:
     )
     application.bot_data["store"] = store
     application.bot_data["settings"] = settings
-    application.add_handler(TypeHandler(Update, handlers.remember_chat), group=-1)
-    application.add_handler(CommandHandler("start", handlers.start))
-    application.add_handler(CommandHandler("help", handlers.help_command))
-    application.add_handler(CommandHandler("subscribe", handlers.subscribe))
-    application.add_handler(CommandHandler("unsubscribe", handlers.unsubscribe))
-    application.add_handler(CommandHandler("list", handlers.list_subscriptions))
-    application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
-    application.add_error_handler(handlers.on_error)
+    handlers.register(application)
+    membership.register(application)
     return application
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     me = application.bot
     log.info("Connected to the Bot API as @%s", me.username)
-    try:
-        await me.set_my_commands(COMMANDS)
-    except TelegramError as error:  # cosmetic; a bot without a command menu still works
-        log.warning("Could not register the command menu: %s", error)
+    await publish_commands(me)
     settings: Settings = application.bot_data["settings"]
-    worker = DeliveryWorker(application.bot_data["store"], interval=settings.delivery_interval)
+    worker = DeliveryWorker.from_settings(application.bot_data["store"], settings)
     stop = asyncio.Event()
     application.bot_data["delivery_stop"] = stop
     application.bot_data["delivery_task"] = asyncio.create_task(

@@ -249,3 +249,43 @@ class Delivery(Base):
         Index("ix_deliveries_article_id", "article_id"),
         Index("ix_deliveries_claimed_by", "claimed_by"),
     )
+
+
+class ChatSettings(Base):
+    """How one chat wants its news; a chat without a row uses the defaults."""
+
+    __tablename__ = "chat_settings"
+
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    language: Mapped[str | None] = mapped_column(String(8))
+    summary_sentences: Mapped[int | None] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(8), default="instant")
+    digest_minute: Mapped[int] = mapped_column(Integer, default=480)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    quiet_start: Mapped[int | None] = mapped_column(Integer)
+    quiet_end: Mapped[int | None] = mapped_column(Integer)
+    link_previews: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    include_words: Mapped[str] = mapped_column(Text, default="")
+    exclude_words: Mapped[str] = mapped_column(Text, default="")
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class TopicRoute(Base):
+    """In a forum supergroup, articles matching `tag_key` go to one topic (message thread)."""
+
+    __tablename__ = "topic_routes"
+
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"),
+        primary_key=True,
+    )
+    tag_key: Mapped[str] = mapped_column(String(TAG_KEY_LENGTH), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(BigInteger)

@@ -10,20 +10,34 @@ from __future__ import annotations
 
 from summaries.store.articles import ArticleQueries, NewArticle, StoredArticle
 from summaries.store.base import StoreBase, TagRef, content_hash
-from summaries.store.chats import ChatQueries
+from summaries.store.chats import ChatConfig, ChatQueries
 from summaries.store.outbox import DeliveryJob, OutboxQueries
+from summaries.store.search import ArticleBrief, SearchQueries, TagCount
 from summaries.store.sources import SourceInfo, SourceQueries
+from summaries.store.stats import Stats, StatsQueries
 
 __all__ = [
+    "ArticleBrief",
+    "ChatConfig",
     "DeliveryJob",
     "NewArticle",
     "SourceInfo",
+    "Stats",
     "Store",
     "StoredArticle",
+    "TagCount",
     "TagRef",
     "content_hash",
 ]
 
 
-class Store(ArticleQueries, ChatQueries, OutboxQueries, SourceQueries, StoreBase):
+class Store(
+    ArticleQueries,
+    ChatQueries,
+    OutboxQueries,
+    SourceQueries,
+    SearchQueries,
+    StatsQueries,
+    StoreBase,
+):
     """The article store: articles, tags, chats, subscriptions and the delivery outbox."""
