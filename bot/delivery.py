@@ -1,7 +1,16 @@
-"""The delivery loop: plan new articles into the outbox, claim due rows, send, record.
+"""The delivery engine: plan new articles into the outbox, claim due rows, send them paced.
 
 All state lives in the database, so a restart (or a second process) picks up
-exactly where the last one stopped.
+exactly where the last one stopped. One worker runs four loops:
+
+- feeder: plans fan-outs, claims due rows under this process's lease, queues them;
+- dispatcher: takes the next chat that may receive (per-chat pacing), waits for a
+  global slot (even spacing), and starts the send with a bounded number in flight;
+- heartbeat: renews the lease on every row this process holds, so a live but slow
+  process never loses rows to another one;
+- flusher: records successful sends in batches.
+
+Every Telegram error keeps the message (see `DeliveryWorker.send`).
 """
 
 from __future__ import annotations
@@ -9,131 +18,361 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import random
+import socket
+import time
+import uuid
+import warnings
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.formatting import article_html, article_plain
+from bot.pacing import ChatScheduler, GlobalPacer, PacingConfig
+from bot.settings import Settings
 from summaries.store import DeliveryJob, Store
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-BASE_BACKOFF_SECONDS = 2.0
-MAX_BACKOFF_SECONDS = 600.0
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Transient failures (timeouts, network, 5xx) back off exponentially with jitter."""
+
+    max_attempts: int = 8
+    base_seconds: float = 2.0
+    max_seconds: float = 600.0
+
+    def delay(self, attempt: int) -> timedelta:
+        """Full jitter in the upper half, so retries of many rows do not stampede."""
+        ceiling = min(self.max_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
+        return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
 def backoff(attempt: int) -> timedelta:
-    """Exponential backoff with full jitter, so retries of many rows do not stampede."""
-    ceiling = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** max(attempt - 1, 0))
-    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+    return RetryPolicy().delay(attempt)
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"  # back in the outbox with a delay
+    RATE_LIMITED = "rate_limited"  # kept in memory, resent after Telegram's wait
+    HELD = "held"  # chat unreachable (403)
+    MOVED = "moved"  # chat migrated; resent to the new id
+    FAILED = "failed"
+
+
+def process_owner_id() -> str:
+    """Unique per process run: host, pid and a random part (pids are reused)."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class DeliveryWorker:
-    """Drains the outbox at the pace Telegram allows."""
+    """Drains the outbox at the pace Telegram allows, through every Telegram error."""
 
     def __init__(
         self,
         store: Store,
         *,
         interval: float,
-        batch_size: int = 50,
-        lease: timedelta = timedelta(seconds=120),
+        pacing: PacingConfig | None = None,
+        retry: RetryPolicy | None = None,
+        batch_size: int = 100,
+        lease: timedelta = timedelta(seconds=60),
+        owner: str | None = None,
+        flush_interval: float = 0.2,
     ) -> None:
         self.store = store
         self.interval = interval
+        self.pacing = pacing or PacingConfig()
+        self.retry = retry or RetryPolicy()
         self.batch_size = batch_size
         self.lease = lease
-        self._paused_until = 0.0
+        self.owner = owner or process_owner_id()
+        self.flush_interval = flush_interval
+        self.max_buffered = max(2 * batch_size, 4 * self.pacing.concurrency)
+        self.pacer = GlobalPacer(self.pacing.global_rate if self.pacing.enabled else None)
+        self.scheduler: ChatScheduler[DeliveryJob] = ChatScheduler(self.pacing)
+        self._slots = asyncio.Semaphore(self.pacing.concurrency)
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._sent: list[tuple[int, int | None]] = []
+        self._room = asyncio.Event()
+        self._handing_out = False
+        self.counts: dict[Outcome, int] = dict.fromkeys(Outcome, 0)
+
+    @classmethod
+    def from_settings(cls, store: Store, settings: Settings) -> DeliveryWorker:
+        return cls(
+            store,
+            interval=settings.delivery_interval,
+            pacing=settings.pacing,
+            retry=RetryPolicy(
+                max_attempts=settings.delivery_max_attempts,
+                base_seconds=settings.delivery_retry_base,
+            ),
+            lease=timedelta(seconds=settings.delivery_lease),
+        )
+
+    # ---- the loops ---------------------------------------------------------------
 
     async def run(self, bot: Bot, stop: asyncio.Event) -> None:
-        """Loop until `stop` is set; errors are logged and the loop goes on."""
-        log.info("Delivery loop started (checking every %.1f s)", self.interval)
-        while not stop.is_set():
-            try:
-                sent = await self.run_once(bot)
-            except Exception:
-                log.exception("Delivery round failed; retrying in %.1f s", self.interval)
-                sent = 0
-            if sent == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self.interval)
-        log.info("Delivery loop stopped")
+        """Run until `stop` is set, then finish in-flight sends and give back unsent claims."""
+        log.info(
+            "Delivery started (owner %s, pacing %s, every %.1f s)",
+            self.owner,
+            "on" if self.pacing.enabled else "off",
+            self.interval,
+        )
+        loops = [
+            asyncio.create_task(self._feed(stop), name="delivery-feed"),
+            asyncio.create_task(self._dispatch(bot), name="delivery-dispatch"),
+            asyncio.create_task(self._heartbeat(), name="delivery-heartbeat"),
+            asyncio.create_task(self._flush_loop(), name="delivery-flush"),
+        ]
+        try:
+            await stop.wait()
+        finally:
+            for task in loops:
+                task.cancel()
+            await asyncio.gather(*loops, return_exceptions=True)
+            await self._shutdown()
+        log.info("Delivery stopped")
 
-    async def run_once(self, bot: Bot) -> int:
-        """One round: plan, claim a batch, send it. Returns how many rows were handled."""
-        released = await asyncio.to_thread(self.store.release_stale_claims, older_than=self.lease)
-        if released:
-            log.warning("Re-queued %d deliveries whose sender stopped mid-send", released)
-        planned = await asyncio.to_thread(self.store.plan_deliveries)
-        if planned:
-            log.info("Planned %d new deliveries", planned)
-        jobs = await asyncio.to_thread(self.store.claim_deliveries, limit=self.batch_size)
+    async def run_until_idle(self, bot: Bot, *, timeout: float = 30.0) -> None:
+        """Deliver everything due now and return (tests, benchmarks)."""
+        stop = asyncio.Event()
+        dispatcher = asyncio.create_task(self._dispatch(bot))
+        flusher = asyncio.create_task(self._flush_loop())
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                planned = await asyncio.to_thread(self.store.plan_deliveries)
+                claimed = await self._claim()
+                if not planned and not claimed and not self._busy:
+                    break
+                if not claimed:
+                    await asyncio.sleep(0.01)
+        finally:
+            stop.set()
+            dispatcher.cancel()
+            flusher.cancel()
+            await asyncio.gather(dispatcher, flusher, return_exceptions=True)
+            await self._shutdown()
+
+    @property
+    def _busy(self) -> bool:
+        return bool(len(self.scheduler) or self._in_flight or self._handing_out)
+
+    async def _feed(self, stop: asyncio.Event) -> None:
+        next_release = 0.0
+        while True:
+            try:
+                if time.monotonic() >= next_release:
+                    released = await asyncio.to_thread(
+                        self.store.release_stale_claims, older_than=self.lease
+                    )
+                    if released:
+                        log.warning("Re-queued %d deliveries whose sender died", released)
+                    next_release = time.monotonic() + self.lease.total_seconds() / 2
+                planned = await asyncio.to_thread(self.store.plan_deliveries)
+                if planned:
+                    log.info("Planned %d new deliveries", planned)
+                claimed = await self._claim()
+            except Exception:
+                log.exception("Delivery feed failed; retrying in %.1f s", self.interval)
+                planned = claimed = 0
+            self._room.clear()
+            if claimed and self._has_room():
+                continue  # a backlog: keep the queue topped up
+            wait = self.interval if not claimed else max(self.interval, 1.0)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._room.wait(), timeout=wait)
+
+    def _has_room(self) -> bool:
+        return len(self.scheduler) + len(self._in_flight) < self.max_buffered
+
+    async def _claim(self) -> int:
+        room = self.max_buffered - len(self.scheduler) - len(self._in_flight)
+        if room <= 0:
+            return 0
+        jobs = await asyncio.to_thread(
+            self.store.claim_deliveries, limit=min(room, self.batch_size), owner=self.owner
+        )
+        deferred: list[int] = []
+        defer_for = 0.0
         for job in jobs:
-            await self._respect_global_pause()
-            await self.send(bot, job)
+            if not self.scheduler.add(job.chat_id, job.chat_type, job):
+                deferred.append(job.delivery_id)
+                defer_for = max(defer_for, self.scheduler.ready_in(job.chat_id))
+        if deferred:
+            # One chat has a long queue: leave its rows in the outbox so others go first.
+            await asyncio.to_thread(
+                self.store.release_claims,
+                deferred,
+                self.owner,
+                delay=timedelta(seconds=defer_for),
+            )
         return len(jobs)
 
-    async def _respect_global_pause(self) -> None:
-        delay = self._paused_until - asyncio.get_running_loop().time()
-        if delay > 0:
-            await asyncio.sleep(delay)
+    async def _dispatch(self, bot: Bot) -> None:
+        while True:
+            chat_id, job = await self.scheduler.next()
+            self._handing_out = True
+            try:
+                await self._slots.acquire()
+                try:
+                    await self.pacer.acquire()
+                except BaseException:
+                    self._slots.release()
+                    raise
+            except BaseException:
+                self.scheduler.retry_later(chat_id, job, 0)
+                raise
+            finally:
+                self._handing_out = False
+            task = asyncio.create_task(self._send_and_settle(bot, job))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
 
-    async def send(self, bot: Bot, job: DeliveryJob) -> None:
-        """Send one claimed row and record the outcome; never raises for Telegram errors."""
+    async def _send_and_settle(self, bot: Bot, job: DeliveryJob) -> None:
+        outcome = Outcome.RETRY
+        try:
+            outcome = await self.send(bot, job)
+        except Exception:
+            log.exception(
+                "Unexpected error sending article %s to chat %s", job.article_id, job.chat_id
+            )
+            await asyncio.to_thread(
+                self.store.mark_retry,
+                job.delivery_id,
+                "internal error",
+                delay=self.retry.delay(job.attempts),
+                owner=self.owner,
+            )
+        finally:
+            self._slots.release()
+            if outcome is not Outcome.RATE_LIMITED:
+                self.scheduler.done(job.chat_id)
+            if self._has_room():
+                self._room.set()
+        self.counts[outcome] += 1
+
+    async def _heartbeat(self) -> None:
+        period = max(self.lease.total_seconds() / 3, 0.5)
+        while True:
+            await asyncio.sleep(period)
+            try:
+                await asyncio.to_thread(self.store.renew_claims, self.owner)
+            except Exception:
+                log.exception("Could not renew delivery leases")
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.flush_interval)
+            await self._flush()
+
+    async def _flush(self) -> None:
+        if not self._sent:
+            return
+        batch, self._sent = self._sent, []
+        try:
+            await asyncio.to_thread(self.store.mark_sent_many, batch, self.owner)
+        except Exception:
+            self._sent = batch + self._sent  # the rows stay ours (leased); try again
+            raise
+
+    async def _shutdown(self) -> None:
+        waiting = self.scheduler.drain()
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=30)
+        with contextlib.suppress(Exception):
+            await self._flush()
+        if waiting:
+            await asyncio.to_thread(
+                self.store.release_claims, [job.delivery_id for job in waiting], self.owner
+            )
+
+    # ---- one send ----------------------------------------------------------------
+
+    async def send(self, bot: Bot, job: DeliveryJob, *, plain: bool = False) -> Outcome:
+        """Send one claimed row and record the outcome; never raises for Telegram errors.
+
+        - 429: pause all sends for the time Telegram asks, then resend; never dropped.
+        - 403: the chat blocked or removed the bot: chat inactive, its queue held.
+        - migrated to a supergroup: move the chat and its rows, resend to the new id.
+        - 400 "can't parse entities": resend as plain text; other 400: failed with reason.
+        - timeouts, network errors, 5xx: exponential backoff with jitter, then failed.
+        """
         store = self.store
         try:
-            message = await self._send_html(bot, job)
+            message = await (self._send_plain(bot, job) if plain else self._send_html(bot, job))
         except RetryAfter as error:
-            seconds = _seconds(error.retry_after)
+            seconds = _retry_after_seconds(error)
             log.warning(
                 "Telegram asks to wait %.0f s (chat %s); pausing sends", seconds, job.chat_id
             )
-            self._paused_until = asyncio.get_running_loop().time() + seconds
-            await asyncio.to_thread(
-                store.mark_retry,
-                job.delivery_id,
-                f"429 retry after {seconds:.0f}s",
-                delay=timedelta(seconds=seconds),
-            )
-            return
+            self.pacer.pause(seconds)
+            self.scheduler.retry_later(job.chat_id, job, seconds)
+            return Outcome.RATE_LIMITED
         except Forbidden as error:
             log.info(
                 "Chat %s is unreachable (%s); holding its messages", job.chat_id, error.message
             )
             await asyncio.to_thread(store.deactivate_chat, job.chat_id, f"403: {error.message}")
-            return
+            self.scheduler.drop_chat(job.chat_id)  # their rows are held now
+            return Outcome.HELD
         except ChatMigrated as error:
             log.info(
                 "Chat %s moved to %s; moving its subscriptions", job.chat_id, error.new_chat_id
             )
             await asyncio.to_thread(store.migrate_chat, job.chat_id, error.new_chat_id)
+            queued = self.scheduler.drop_chat(job.chat_id)
             await asyncio.to_thread(
-                store.mark_retry, job.delivery_id, "chat migrated", delay=timedelta(0)
+                store.release_claims,
+                [job.delivery_id] + [other.delivery_id for other in queued],
+                self.owner,
             )
-            return
+            return Outcome.MOVED
         except BadRequest as error:
-            if "can't parse entities" in error.message.lower():
-                await self._send_plain_instead(bot, job, error)
-            else:
+            if not plain and "can't parse entities" in error.message.lower():
                 log.warning(
-                    "Telegram refused article %s for chat %s: %s",
+                    "HTML of article %s was refused (%s); sending plain text",
                     job.article_id,
-                    job.chat_id,
                     error.message,
                 )
-                await asyncio.to_thread(store.mark_failed, job.delivery_id, f"400: {error.message}")
-            return
+                return await self.send(bot, job, plain=True)
+            log.warning(
+                "Telegram refused article %s for chat %s: %s",
+                job.article_id,
+                job.chat_id,
+                error.message,
+            )
+            await asyncio.to_thread(
+                store.mark_failed, job.delivery_id, f"400: {error.message}", self.owner
+            )
+            return Outcome.FAILED
         except NetworkError as error:  # includes TimedOut and 5xx answers
-            await self._retry_or_fail(job, f"network: {error.message}")
-            return
-        await asyncio.to_thread(store.mark_sent, job.delivery_id, message.message_id)
-        log.info("Sent article %s to chat %s", job.article_id, job.chat_id)
+            return await self._retry_or_fail(job, f"network: {error.message}")
+        except TelegramError as error:  # 401/404/409: the bot itself is misconfigured
+            return await self._retry_or_fail(job, f"{type(error).__name__}: {error.message}")
+        self._sent.append((job.delivery_id, message.message_id))
+        log.debug("Sent article %s to chat %s", job.article_id, job.chat_id)
+        return Outcome.SENT
 
-    async def _send_html(self, bot: Bot, job: DeliveryJob):  # type: ignore[no-untyped-def]
+    async def _send_html(self, bot: Bot, job: DeliveryJob) -> Message:
         return await bot.send_message(
             chat_id=job.chat_id,
             text=article_html(job.title, job.summary, job.tags, job.url),
@@ -141,28 +380,15 @@ class DeliveryWorker:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
 
-    async def _send_plain_instead(self, bot: Bot, job: DeliveryJob, error: BadRequest) -> None:
-        log.warning(
-            "HTML of article %s was refused (%s); sending plain text", job.article_id, error.message
+    async def _send_plain(self, bot: Bot, job: DeliveryJob) -> Message:
+        return await bot.send_message(
+            chat_id=job.chat_id,
+            text=article_plain(job.title, job.summary, job.tags, job.url),
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
-        try:
-            message = await bot.send_message(
-                chat_id=job.chat_id,
-                text=article_plain(job.title, job.summary, job.tags, job.url),
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        except (BadRequest, Forbidden) as second:
-            await asyncio.to_thread(
-                self.store.mark_failed, job.delivery_id, f"400: {second.message}"
-            )
-            return
-        except NetworkError as second:
-            await self._retry_or_fail(job, f"network: {second.message}")
-            return
-        await asyncio.to_thread(self.store.mark_sent, job.delivery_id, message.message_id)
 
-    async def _retry_or_fail(self, job: DeliveryJob, reason: str) -> None:
-        if job.attempts >= MAX_ATTEMPTS:
+    async def _retry_or_fail(self, job: DeliveryJob, reason: str) -> Outcome:
+        if job.attempts >= self.retry.max_attempts:
             log.error(
                 "Giving up on article %s for chat %s after %d attempts: %s",
                 job.article_id,
@@ -170,20 +396,31 @@ class DeliveryWorker:
                 job.attempts,
                 reason,
             )
-            await asyncio.to_thread(self.store.mark_failed, job.delivery_id, reason)
-            return
-        delay = backoff(job.attempts)
+            await asyncio.to_thread(
+                self.store.mark_failed,
+                job.delivery_id,
+                f"gave up after {job.attempts} attempts: {reason}",
+                self.owner,
+            )
+            return Outcome.FAILED
+        delay = self.retry.delay(job.attempts)
         log.warning(
-            "Send to chat %s failed (%s); retry %d in %.0f s",
+            "Send to chat %s failed (%s); retry %d in %.1f s",
             job.chat_id,
             reason,
             job.attempts,
             delay.total_seconds(),
         )
-        await asyncio.to_thread(self.store.mark_retry, job.delivery_id, reason, delay=delay)
+        await asyncio.to_thread(
+            self.store.mark_retry, job.delivery_id, reason, delay=delay, owner=self.owner
+        )
+        return Outcome.RETRY
 
 
-def _seconds(retry_after: int | timedelta) -> float:
+def _retry_after_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22.2+ warns that the type will become timedelta
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        retry_after = error.retry_after
     if isinstance(retry_after, timedelta):
         return retry_after.total_seconds()
     return float(retry_after)

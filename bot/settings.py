@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.pacing import PacingConfig
 from summaries.db import DEFAULT_DATABASE_URL
 from summaries.errors import InputError
 
@@ -32,6 +33,11 @@ class Settings:
     delivery_interval: float
     admin_ids: frozenset[int]
     log_level: str
+    pacing: PacingConfig = field(default_factory=PacingConfig)
+    delivery_max_attempts: int = 8
+    delivery_retry_base: float = 2.0
+    delivery_lease: float = 60.0
+    delivery_return_backlog: int = 3
 
     @classmethod
     def load(
@@ -50,6 +56,17 @@ class Settings:
             delivery_interval=_positive_float(values, "DELIVERY_INTERVAL", 5.0),
             admin_ids=_id_set(values.get("ADMIN_IDS", "")),
             log_level=(values.get("LOG_LEVEL") or "INFO").strip().upper(),
+            pacing=PacingConfig(
+                enabled=_switch(values, "DELIVERY_PACING", True),
+                global_rate=_positive_float(values, "DELIVERY_RATE", 30.0),
+                private_interval=_positive_float(values, "DELIVERY_PRIVATE_INTERVAL", 1.0),
+                group_per_minute=_positive_float(values, "DELIVERY_GROUP_PER_MINUTE", 20.0),
+                concurrency=_positive_int(values, "DELIVERY_CONCURRENCY", 16),
+            ),
+            delivery_max_attempts=_positive_int(values, "DELIVERY_MAX_ATTEMPTS", 8),
+            delivery_retry_base=_positive_float(values, "DELIVERY_RETRY_BASE", 2.0),
+            delivery_lease=_positive_float(values, "DELIVERY_LEASE", 60.0),
+            delivery_return_backlog=_positive_int(values, "DELIVERY_RETURN_BACKLOG", 3, minimum=0),
         )
 
     def require_token(self) -> str:
@@ -94,6 +111,26 @@ def _positive_float(values: Mapping[str, str], name: str, default: float) -> flo
     if not 0 < value <= 3600:
         raise ConfigError(f"{name} must be between 0 and 3600 seconds, got {raw!r}.")
     return value
+
+
+def _positive_int(values: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
+    raw = (values.get(name) or "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"\d{1,6}", raw) or int(raw) < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, got {raw!r}.")
+    return int(raw)
+
+
+def _switch(values: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (values.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "on", "true", "yes"}:
+        return True
+    if raw in {"0", "off", "false", "no"}:
+        return False
+    raise ConfigError(f"{name} must be on or off, got {raw!r}.")
 
 
 def _id_set(raw: str) -> frozenset[int]:

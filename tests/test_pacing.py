@@ -1,0 +1,94 @@
+"""Pacing: evenly spaced global slots, per-chat gaps by chat type, pauses for 429."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+
+from bot.pacing import ChatScheduler, GlobalPacer, PacingConfig
+
+
+def test_chat_intervals_follow_the_chat_type() -> None:
+    config = PacingConfig()
+    assert config.chat_interval("private") == 1.0
+    assert config.chat_interval("group") == 3.0  # 20 per minute, evenly spread
+    assert config.chat_interval("supergroup") == 3.0
+    assert PacingConfig(enabled=False).chat_interval("group") == 0.0
+
+
+async def test_global_slots_are_evenly_spaced_not_bursts() -> None:
+    pacer = GlobalPacer(50.0)
+    stamps = []
+    for _ in range(20):
+        await pacer.acquire()
+        stamps.append(time.monotonic())
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
+    assert min(gaps) >= 0.02 - 0.002
+    assert stamps[-1] - stamps[0] < 19 * 0.02 + 0.1
+
+
+async def test_a_pause_stops_every_slot_until_it_ends() -> None:
+    pacer = GlobalPacer(1000.0)
+    await pacer.acquire()
+    pacer.pause(0.3)
+    started = time.monotonic()
+    await pacer.acquire()
+    assert time.monotonic() - started >= 0.29
+
+
+async def test_unpaced_slots_do_not_wait() -> None:
+    pacer = GlobalPacer(None)
+    started = time.monotonic()
+    for _ in range(1000):
+        await pacer.acquire()
+    assert time.monotonic() - started < 0.5
+
+
+async def test_one_chat_rests_between_sends_while_others_go_first() -> None:
+    scheduler: ChatScheduler[str] = ChatScheduler(PacingConfig(private_interval=0.2))
+    scheduler.add(1, "private", "1a")
+    scheduler.add(1, "private", "1b")
+    scheduler.add(2, "private", "2a")
+    handed: list[tuple[str, float]] = []
+    started = time.monotonic()
+    for _ in range(3):
+        chat_id, job = await asyncio.wait_for(scheduler.next(), timeout=2)
+        handed.append((job, time.monotonic() - started))
+        scheduler.done(chat_id)
+    assert [job for job, _ in handed] == ["1a", "2a", "1b"]
+    assert handed[2][1] >= 0.19
+
+
+async def test_a_chat_has_at_most_one_job_out() -> None:
+    scheduler: ChatScheduler[str] = ChatScheduler(PacingConfig(private_interval=0.0))
+    scheduler.add(1, "private", "a")
+    scheduler.add(1, "private", "b")
+    assert (await scheduler.next())[1] == "a"
+    waiting = asyncio.create_task(scheduler.next())
+    await asyncio.sleep(0.05)
+    assert not waiting.done()  # "b" waits until "a" is done
+    scheduler.done(1)
+    assert (await asyncio.wait_for(waiting, timeout=1))[1] == "b"
+
+
+async def test_rate_limited_job_goes_back_to_the_head_of_its_chat() -> None:
+    scheduler: ChatScheduler[str] = ChatScheduler(PacingConfig(private_interval=0.0))
+    scheduler.add(1, "private", "a")
+    scheduler.add(1, "private", "b")
+    _, job = await scheduler.next()
+    scheduler.retry_later(1, job, 0.1)
+    started = time.monotonic()
+    assert (await scheduler.next())[1] == "a"
+    assert time.monotonic() - started >= 0.09
+
+
+def test_a_chat_with_a_long_queue_is_refused_and_dropping_forgets_it() -> None:
+    scheduler: ChatScheduler[int] = ChatScheduler(PacingConfig(), max_queued_per_chat=2)
+    assert scheduler.add(1, "group", 1) and scheduler.add(1, "group", 2)
+    assert not scheduler.add(1, "group", 3)
+    assert scheduler.ready_in(1) >= 6.0 - 0.01
+    assert scheduler.add(2, "private", 4)
+    assert scheduler.drop_chat(1) == [1, 2]
+    assert len(scheduler) == 1
+    assert scheduler.drain() == [4] and len(scheduler) == 0
