@@ -21,6 +21,7 @@ COMMANDS = (
     ("settings", N_("Length, digest, time zone, quiet hours")),
     ("lang", N_("Interface language")),
     ("stop", N_("Unsubscribe from everything")),
+    ("topic", N_("Route a tag to this forum topic")),
     ("help", N_("How to use the bot")),
 )
 

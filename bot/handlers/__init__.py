@@ -29,7 +29,14 @@ from bot.handlers.basic import (
 )
 from bot.handlers.buttons import button
 from bot.handlers.settings import settings
-from bot.handlers.subscriptions import list_subscriptions, stop, subscribe, tags, unsubscribe
+from bot.handlers.subscriptions import (
+    list_subscriptions,
+    stop,
+    subscribe,
+    tags,
+    topic,
+    unsubscribe,
+)
 
 COMMAND_HANDLERS = {
     "start": start,
@@ -43,6 +50,7 @@ COMMAND_HANDLERS = {
     "search": search,
     "settings": settings,
     "lang": lang,
+    "topic": topic,
     "stats": stats,
     "sources": sources,
     "ingest": ingest,

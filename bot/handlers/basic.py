@@ -31,10 +31,13 @@ HELP = N_(
     "/settings – summary length, digest, time zone, quiet hours, previews, pause, filters\n"
     "/lang – interface language\n"
     "/stop – unsubscribe from everything\n"
+    "/topic <i>tag</i> – in a forum group: send this tag's articles to the current topic\n"
     "/help – this message\n\n"
     "Tags ignore case and a leading #; put a tag with spaces in quotes "
     '(<code>/subscribe "Ilham Aliyev"</code>). You may follow a tag before any story carries it. '
-    "In groups, only administrators change subscriptions and settings."
+    "In groups, only administrators change subscriptions and settings. "
+    "To manage a channel, write to me privately: <code>/subscribe @channel tag</code>, "
+    "<code>/unsubscribe @channel tag</code>, <code>/list @channel</code>."
 )
 ADMIN_HELP = N_(
     "\n\nFor operators: /stats – numbers; /sources [add URL | remove ID] – news sources; "
@@ -109,7 +112,7 @@ def _by_name(name: str) -> str | None:
 
 async def set_language(request: Request, language: str) -> str:
     """Store the chat's language and confirm in it; returns the confirmation text."""
-    await request.db(request.store.update_chat_config, request.chat.id, language=language)
+    await request.db(request.store.update_chat_config, request.chat_id, language=language)
     t = translator(language)
     text = t("I will speak English in this chat.")
     if request.update.callback_query is None:

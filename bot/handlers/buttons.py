@@ -65,7 +65,7 @@ async def _answer(update: Update, text: str | None, *, alert: bool = False) -> N
 
 
 async def _dispatch(request: Request, data: Callback, message: Message | None) -> str | None:
-    t, store, chat_id = request.t, request.store, request.chat.id
+    t, store, chat_id = request.t, request.store, request.chat_id
     action = data.action
     if action in (callbacks.UNSUBSCRIBE_FROM_LIST, callbacks.UNSUBSCRIBE_FROM_ARTICLE):
         tag = await _followed_tag(request, data.args[0])
@@ -119,7 +119,7 @@ async def _dispatch(request: Request, data: Callback, message: Message | None) -
 
 
 async def _followed_tag(request: Request, digest: str) -> TagRef | None:
-    for tag in await request.db(request.store.subscriptions, request.chat.id):
+    for tag in await request.db(request.store.subscriptions, request.chat_id):
         if key_digest(tag.key) == digest:
             return tag
     return None
@@ -142,7 +142,7 @@ async def _setting(request: Request, name: str, message: Message | None) -> str 
         return request.t("Use − and + to change the summary length.")
     else:
         return request.t(STALE)
-    config = await request.db(request.store.update_chat_config, request.chat.id, **changes)
+    config = await request.db(request.store.update_chat_config, request.chat_id, **changes)
     t = translator(request.t.language)
     await safe_edit(message, settings_text(t, config), keyboards.settings_menu(t, config))
     return t("Saved.")

@@ -98,6 +98,8 @@ class Request:
     settings: Settings
     config: ChatConfig
     t: Translator
+    target: int | None = None
+    argument_text: str | None = None
 
     @classmethod
     async def load(cls, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Request:
@@ -119,6 +121,11 @@ class Request:
         return chat
 
     @property
+    def chat_id(self) -> int:
+        """The chat being managed: this one, or a channel named in a private chat."""
+        return self.target if self.target is not None else self.chat.id
+
+    @property
     def user(self) -> User | None:
         return self.update.effective_user
 
@@ -132,7 +139,9 @@ class Request:
 
     @property
     def arguments(self) -> str:
-        """The text after the command (and after @botname), as typed."""
+        """The text after the command (and after @botname, and a channel name), as typed."""
+        if self.argument_text is not None:
+            return self.argument_text
         text = self.message.text if self.message else ""
         parts = (text or "").split(maxsplit=1)
         return parts[1].strip() if len(parts) > 1 else ""
@@ -157,6 +166,50 @@ class Request:
     async def usage(self, message: str, **params: Any) -> None:
         """Answer bad arguments with a short usage message in the chat's language."""
         await self.reply(self.t(message, **params))
+
+    async def take_channel(self) -> bool:
+        """In a private chat, `/cmd @channel ...` manages that channel; False if refused.
+
+        The person must administer the channel and the bot must be allowed to post there.
+        """
+        first, _, rest = self.arguments.partition(" ")
+        if not self.is_private or not (first.startswith("@") or first.startswith("-100")):
+            return True
+        t, bot = self.t, self.context.bot
+        shown = escape(first[:64])
+        try:
+            channel = await bot.get_chat(first)
+        except TelegramError:
+            await self.reply(t("I cannot find the channel {channel}.", channel=shown))
+            return False
+        if channel.type != ChatType.CHANNEL:
+            await self.reply(t("{channel} is not a channel.", channel=shown))
+            return False
+        user = self.user
+        try:
+            member = await bot.get_chat_member(channel.id, user.id) if user else None
+            me = await bot.get_chat_member(channel.id, bot.id)
+        except TelegramError:
+            member = me = None
+        if member is None or member.status not in ADMIN_STATUSES:
+            await self.reply(t("Only administrators of {channel} can manage it.", channel=shown))
+            return False
+        if me is None or not (
+            me.status == ChatMember.OWNER or getattr(me, "can_post_messages", False)
+        ):
+            await self.reply(
+                t(
+                    "Please make me an administrator of {channel} who may post messages.",
+                    channel=shown,
+                )
+            )
+            return False
+        await self.db(
+            self.store.upsert_chat, channel.id, chat_type=channel.type, title=channel.title
+        )
+        self.target = channel.id
+        self.argument_text = rest.strip()
+        return True
 
     async def is_admin(self, user: User | None = None) -> bool:
         """Whether the person may change this chat (always in private chats and channels)."""

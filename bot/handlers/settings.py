@@ -30,7 +30,7 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await request.require_admin():
         return
-    config = await request.db(request.store.update_chat_config, request.chat.id, **change.values)
+    config = await request.db(request.store.update_chat_config, request.chat_id, **change.values)
     await request.reply(
         t("Saved.") + "\n\n" + settings_text(t, config),
         keyboard=keyboards.settings_menu(t, config),

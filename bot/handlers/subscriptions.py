@@ -1,4 +1,4 @@
-"""/subscribe, /unsubscribe, /list, /stop and /tags."""
+"""/subscribe, /unsubscribe, /list, /stop, /tags and /topic (forum topic routing)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from bot.handlers.common import (
     MAX_SUBSCRIPTIONS_PER_CHAT,
     MAX_TAGS_PER_COMMAND,
     Request,
+    check_tag,
     parse_tags,
+    split_arguments,
     tag_list,
 )
+from bot.i18n import N_
 from summaries.store import TagRef
 from summaries.tagging import tag_key
 
@@ -24,6 +27,8 @@ TAG_DAYS = 30
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Follow the given tags."""
     request = await Request.load(update, context)
+    if not await request.take_channel():
+        return
     t = request.t
     if len(request.arguments) > MAX_ARGUMENT_LENGTH:
         await request.usage("That is too much text for one command.")
@@ -50,7 +55,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def subscribe_tags(request: Request, tags: list[TagRef]) -> list[str]:
     """Subscribe within the per-chat limit; returns the lines that say what happened."""
-    t, store, chat_id = request.t, request.store, request.chat.id
+    t, store, chat_id = request.t, request.store, request.chat_id
     lines = []
     followed = {tag.key for tag in await request.db(store.subscriptions, chat_id)}
     new = [tag for tag in tags if tag.key not in followed]
@@ -75,6 +80,8 @@ async def subscribe_tags(request: Request, tags: list[TagRef]) -> list[str]:
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop following the given tags."""
     request = await Request.load(update, context)
+    if not await request.take_channel():
+        return
     t = request.t
     if len(request.arguments) > MAX_ARGUMENT_LENGTH:
         await request.usage("That is too much text for one command.")
@@ -91,7 +98,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     lines = list(problems)
     if tags:
         removed = await request.db(
-            request.store.unsubscribe, request.chat.id, [tag.key for tag in tags]
+            request.store.unsubscribe, request.chat_id, [tag.key for tag in tags]
         )
         if removed:
             lines.append(t("Unsubscribed from {tags}.", tags=tag_list(removed)))
@@ -103,7 +110,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def list_text(request: Request) -> tuple[str, InlineKeyboardMarkup | None]:
-    tags = await request.db(request.store.subscriptions, request.chat.id)
+    tags = await request.db(request.store.subscriptions, request.chat_id)
     if not tags:
         return request.t(
             "This chat follows no tags yet. Try <code>/subscribe USA</code> or /tags."
@@ -114,7 +121,7 @@ async def list_text(request: Request) -> tuple[str, InlineKeyboardMarkup | None]
         text += "\n" + request.t(
             "Buttons for the first {n}; /unsubscribe works for all.", n=keyboards.MAX_LIST_BUTTONS
         )
-    else:
+    elif request.target is None:
         text += "\n\n" + request.t("Tap a tag to unsubscribe.")
     return text, keyboards.unsubscribe_list(tags)
 
@@ -122,11 +129,13 @@ async def list_text(request: Request) -> tuple[str, InlineKeyboardMarkup | None]
 async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the chat's tags with an unsubscribe button each."""
     request = await Request.load(update, context)
+    if not await request.take_channel():
+        return
     if request.arguments:
         await request.usage("Usage: /list (no arguments)")
         return
     text, keyboard = await list_text(request)
-    await request.reply(text, keyboard=keyboard)
+    await request.reply(text, keyboard=keyboard if request.target is None else None)
 
 
 async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -137,7 +146,7 @@ async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await request.require_admin():
         return
-    count = await request.db(request.store.subscription_count, request.chat.id)
+    count = await request.db(request.store.subscription_count, request.chat_id)
     if count == 0:
         await request.reply(request.t("This chat follows no tags, there is nothing to stop."))
         return
@@ -163,7 +172,7 @@ async def tags_page(request: Request, page: int) -> tuple[str, InlineKeyboardMar
         request.store.tag_counts, offset=page * TAGS_PER_PAGE, limit=TAGS_PER_PAGE, days=TAG_DAYS
     )
     followed = await request.db(
-        request.store.subscribed_keys, request.chat.id, [tag.key for tag in tags]
+        request.store.subscribed_keys, request.chat_id, [tag.key for tag in tags]
     )
     text = t(
         "Tags of the last {days} days, with their article counts (page {page} of {pages}). "
@@ -186,3 +195,37 @@ async def tags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         page = int(request.arguments)
     text, keyboard = await tags_page(request, page - 1)
     await request.reply(text, keyboard=keyboard)
+
+
+TOPIC_USAGE = N_("Usage: /topic tag (or /topic tag off), written inside a topic of a forum group")
+
+
+async def topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Route a tag to the forum topic this is written in (/topic tag), or back (/topic tag off)."""
+    request = await Request.load(update, context)
+    t, message = request.t, request.message
+    words = split_arguments(request.arguments)
+    off = len(words) == 2 and words[1].casefold() in ("off", "aus")
+    thread = message.message_thread_id if message and message.is_topic_message else None
+    if not words or len(words) > (2 if off else 1) or not request.chat.is_forum:
+        await request.usage(TOPIC_USAGE)
+        return
+    if thread is None and not off:
+        await request.usage(TOPIC_USAGE)
+        return
+    tag, problem = check_tag(words[0], t)
+    if tag is None:
+        await request.reply(problem)
+        return
+    if not await request.require_admin():
+        return
+    await request.db(
+        request.store.set_topic_route, request.chat_id, tag.key, None if off else thread
+    )
+    if off:
+        await request.reply(
+            t("Articles tagged {tag} go to the main chat again.", tag=tag_list([tag.display]))
+        )
+        return
+    await subscribe_tags(request, [tag])
+    await request.reply(t("Articles tagged {tag} go to this topic.", tag=tag_list([tag.display])))

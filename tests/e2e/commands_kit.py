@@ -114,8 +114,10 @@ class Chat:
         chat_id: int | None = None,
         chat_type: str = "private",
         language: str = "en",
+        is_forum: bool = False,
     ) -> None:
         self.bot = bot
+        self.is_forum = is_forum
         self.emulator = bot.emulator
         self.user_id = user_id or unique_id()
         self.chat_id = chat_id or self.user_id
@@ -139,6 +141,7 @@ class Chat:
             text,
             chat_type=self.chat_type,
             language_code=self.language,
+            is_forum=self.is_forum,
             **extra,
         )
         return self.emulator.wait_for_messages(self.chat_id, before + count, timeout=15)[before:]
