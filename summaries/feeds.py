@@ -107,7 +107,7 @@ def parse_feed(
     if not parsed.version and not parsed.entries:
         reason = parsed.get("bozo_exception")
         raise FeedError(f"not a feed ({_describe(reason) if reason else 'no RSS/Atom root'})")
-    if parsed.bozo and not isinstance(parsed.bozo_exception, feedparser.CharacterEncodingOverride):
+    if parsed.bozo and not _is_charset_note(parsed.bozo_exception):
         problems.append(
             f"malformed feed ({_describe(parsed.bozo_exception)}); "
             f"{len(parsed.entries)} entries recovered"
@@ -119,6 +119,8 @@ def parse_feed(
             entries.append(_xml_entry(raw, url, now))
         except (InputError, ValueError, TypeError, AttributeError) as error:
             problems.append(f"entry {index + 1}: {error}")
+    if parsed.bozo and not entries and not _is_charset_note(parsed.bozo_exception):
+        raise FeedError(f"not a feed: broken XML ({_describe(parsed.bozo_exception)})")
     if len(parsed.entries) > MAX_ENTRIES:
         problems.append(f"only the first {MAX_ENTRIES} of {len(parsed.entries)} entries read")
     return ParsedFeed(
@@ -129,6 +131,11 @@ def parse_feed(
         entries=entries,
         problems=problems,
     )
+
+
+def _is_charset_note(error: BaseException | None) -> bool:
+    """feedparser flags a wrong declared charset it worked around; that is no defect for us."""
+    return isinstance(error, feedparser.CharacterEncodingOverride)
 
 
 def _describe(error: BaseException) -> str:

@@ -8,19 +8,24 @@ it never stops the inputs after it.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import logging
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from summaries.dedup import is_near_duplicate, nearest, simhash
 from summaries.errors import InputError
+from summaries.incoming import IncomingArticle
+from summaries.jsonl import is_jsonl, read_jsonl
 from summaries.language import detect_language
 from summaries.report import ParsedReport, parse_report
-from summaries.store import NewArticle, Store, TagRef
+from summaries.store import NewArticle, Store, TagRef, content_hash
 from summaries.summarizer import SUMMARY_VERSION, summarize
 from summaries.tagging import auto_tags, tag_key, validate_tag
-from summaries.text import decode_bytes
+from summaries.text import decode_bytes, normalize_text
+from summaries.urls import canonical_url, is_http_url
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +33,10 @@ MAX_REPORT_BYTES = 5 * 1024 * 1024
 SUMMARY_SENTENCES = 3
 AUTO_TAG_LIMIT = 8
 STDIN = "-"
+# Near-duplicates are looked for among the stories of this period.
+STORY_WINDOW = dt.timedelta(days=3)
+_STORY_CANDIDATES = 5
+_GLOB_CHARS = frozenset("*?[")
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class IngestOutcome:
     tags: tuple[str, ...] = field(default_factory=tuple)
     summary: tuple[str, ...] = field(default_factory=tuple)
     error: str | None = None
+    duplicate_of: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -84,28 +94,72 @@ class Ingestor:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._stories: dict[int, int] = {}  # story head id -> fingerprint
+        self._stories_after = 0
+        self._stories_loaded: dt.datetime | None = None
 
     def ingest_text(self, text: str, origin: str) -> IngestOutcome:
         try:
-            prepared = prepare(parse_report(text))
+            report = parse_report(text)
         except InputError as error:
             return IngestOutcome(origin, error=f"{origin}: {error}")
-        report = prepared.report
-        stored = self.store.add_article(
-            NewArticle(
+        return self.ingest_article(
+            IncomingArticle(
                 title=report.title,
                 body=report.body,
+                origin=origin,
+                url=report.url,
+                tags=report.tags,
+                published_at=_midnight_utc(report.published_at),
+                read_count=report.read_count,
+            )
+        )
+
+    def ingest_article(self, item: IncomingArticle) -> IngestOutcome:
+        """Store one article once (URL, source GUID, text) and link it to its story."""
+        origin = item.origin
+        title = " ".join(normalize_text(item.title).split())
+        body = normalize_text(item.body).strip()
+        if not title or not body:
+            return IngestOutcome(origin, error=f"{origin}: the article has no title or no text")
+        url = _canonical_or_none(item.url)
+        known = self.store.known_article(
+            url=url, guid=item.guid, source_id=item.source_id, digest=content_hash(title, body)
+        )
+        if known is not None:
+            return IngestOutcome(origin, article_id=known[0], created=False, title=known[1])
+        try:
+            prepared = prepare(
+                ParsedReport(title, body, None, item.read_count, tuple(item.tags), url)
+            )
+        except InputError as error:
+            return IngestOutcome(origin, error=f"{origin}: {error}")
+        fingerprint = simhash(f"{title}\n{body}")
+        story = self._story_of(title, body, fingerprint)
+        stored = self.store.add_article(
+            NewArticle(
+                title=title,
+                body=body,
                 language=prepared.language,
                 summary=prepared.summary,
                 summary_method=SUMMARY_VERSION,
                 tags=prepared.tags,
                 auto_tags=prepared.auto_tags,
-                url=report.url,
-                published_at=_midnight_utc(report.published_at),
-                read_count=report.read_count,
+                url=url,
+                guid=item.guid[:2000] if item.guid else None,
+                teaser=item.teaser,
+                author=item.author[:500] if item.author else None,
+                published_at=item.published_at,
+                read_count=item.read_count,
                 origin=origin,
+                source_id=item.source_id,
+                fingerprint=fingerprint,
             )
         )
+        if stored.created and story is not None:
+            self.store.mark_duplicate(stored.id, story)
+        elif stored.created and fingerprint is not None:
+            self._stories[stored.id] = fingerprint
         return IngestOutcome(
             origin,
             article_id=stored.id,
@@ -114,7 +168,36 @@ class Ingestor:
             language=prepared.language,
             tags=tuple(tag.display for tag in prepared.tags + prepared.auto_tags),
             summary=tuple(prepared.summary),
+            duplicate_of=story if stored.created else None,
         )
+
+    def _story_of(self, title: str, body: str, fingerprint: int | None) -> int | None:
+        """The earlier article (story head) this one is a near-duplicate of, if any."""
+        if fingerprint is None:
+            return None
+        self._refresh_stories()
+        ids = nearest(fingerprint, self._stories.items())[:_STORY_CANDIDATES]
+        texts = self.store.article_texts(ids)
+        text = f"{title}\n{body}"
+        for article_id in ids:
+            if article_id in texts and is_near_duplicate(
+                text,
+                "\n".join(texts[article_id]),
+                fingerprints=(fingerprint, self._stories[article_id]),
+            ):
+                return article_id
+        return None
+
+    def _refresh_stories(self) -> None:
+        now = dt.datetime.now(dt.UTC)
+        if self._stories_loaded is None or now - self._stories_loaded > dt.timedelta(hours=1):
+            self._stories.clear()  # full reload now and then drops stories past the window
+            self._stories_after = 0
+            self._stories_loaded = now
+        fresh = self.store.story_candidates(since=now - STORY_WINDOW, after_id=self._stories_after)
+        self._stories.update(fresh)
+        if fresh:
+            self._stories_after = max(self._stories_after, max(i for i, _ in fresh))
 
     def ingest_bytes(self, data: bytes, origin: str) -> IngestOutcome:
         if len(data) > MAX_REPORT_BYTES:
@@ -130,12 +213,26 @@ class Ingestor:
         return self.ingest_text(text, origin)
 
     def ingest_paths(self, paths: Iterable[str]) -> Iterator[IngestOutcome]:
-        """Files, directories (every regular file inside, sorted) or `-` for stdin."""
+        """Files (seed format or .jsonl), directories (every file inside, sorted), globs,
+        http(s) URLs of a feed or an article page, or `-` for stdin."""
         for raw in paths:
             if raw == STDIN:
                 yield self.ingest_bytes(sys.stdin.buffer.read(), "<stdin>")
                 continue
+            if is_http_url(raw):
+                from summaries.sources import ingest_url  # fetching is only needed here
+
+                yield from ingest_url(self, raw)
+                continue
             path = Path(raw)
+            if not path.exists() and _GLOB_CHARS & set(raw):
+                matches = sorted(glob.glob(raw, recursive=True))
+                files = [Path(m) for m in matches if Path(m).is_file()]
+                if not files:
+                    yield IngestOutcome(raw, error=f"{raw}: no files match")
+                for file in files:
+                    yield from self._ingest_any(file)
+                continue
             if path.is_dir():
                 files = sorted(
                     p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
@@ -143,9 +240,29 @@ class Ingestor:
                 if not files:
                     yield IngestOutcome(raw, error=f"{raw}: directory has no files")
                 for file in files:
-                    yield self._ingest_file(file)
+                    yield from self._ingest_any(file)
             else:
-                yield self._ingest_file(path)
+                yield from self._ingest_any(path)
+
+    def _ingest_any(self, path: Path) -> Iterator[IngestOutcome]:
+        if is_jsonl(path.name):
+            yield from self.ingest_jsonl(path)
+        else:
+            yield self._ingest_file(path)
+
+    def ingest_jsonl(self, path: Path) -> Iterator[IngestOutcome]:
+        """Every record of a JSONL dump (../shared/eval schema); bad lines are errors."""
+        try:
+            handle = path.open("rb")
+        except OSError as error:
+            yield IngestOutcome(str(path), error=f"{path}: cannot read ({error.strerror})")
+            return
+        with handle:
+            for where, item in read_jsonl(handle, str(path)):
+                if isinstance(item, InputError):
+                    yield IngestOutcome(where, error=str(item))
+                else:
+                    yield self.ingest_article(item)
 
     def _ingest_file(self, path: Path) -> IngestOutcome:
         try:
@@ -159,6 +276,16 @@ class Ingestor:
                 str(path), error=f"{path}: cannot read ({error.strerror or error})"
             )
         return self.ingest_bytes(data, str(path))
+
+
+def _canonical_or_none(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return canonical_url(url)
+    except InputError:
+        log.debug("Ignoring unusable article URL %r", url)
+        return None
 
 
 def _midnight_utc(day: dt.date | None) -> dt.datetime | None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from summaries.errors import InputError
@@ -210,8 +210,35 @@ class SourceQueries(StoreBase):
 
     # Stories: near-duplicates across sources.
 
-    def story_candidates(self, *, since: datetime, limit: int = 20000) -> list[tuple[int, int]]:
-        """(id, fingerprint) of recent articles that head a story."""
+    def known_article(
+        self, *, url: str | None, guid: str | None, source_id: int | None, digest: str | None
+    ) -> tuple[int, str] | None:
+        """(id, title) of a stored article with this URL, source GUID or content hash.
+
+        Lets polling skip entries it already has before paying for a summary.
+        """
+        conditions = []
+        if url:
+            conditions.append(Article.url == url)
+        if guid and source_id is not None:
+            conditions.append(and_(Article.source_id == source_id, Article.guid == guid))
+        if digest:
+            conditions.append(Article.content_hash == digest)
+        if not conditions:
+            return None
+        with self.session() as session:
+            for condition in conditions:
+                row = session.execute(
+                    select(Article.id, Article.title).where(condition).limit(1)
+                ).first()
+                if row is not None:
+                    return row[0], row[1]
+        return None
+
+    def story_candidates(
+        self, *, since: datetime, after_id: int = 0, limit: int = 50000
+    ) -> list[tuple[int, int]]:
+        """(id, fingerprint) of recent articles that head a story, newer than `after_id`."""
         with self.session() as session:
             rows = session.execute(
                 select(Article.id, Article.fingerprint)
@@ -219,6 +246,7 @@ class SourceQueries(StoreBase):
                     Article.fingerprint.is_not(None),
                     Article.duplicate_of_id.is_(None),
                     Article.created_at >= since,
+                    Article.id > after_id,
                 )
                 .order_by(Article.id.desc())
                 .limit(limit)
