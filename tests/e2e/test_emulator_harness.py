@@ -36,7 +36,7 @@ from telegram.error import (
 
 from tests.e2e.conftest import StartBot
 from tests.support import faults
-from tests.support.emulator import BotApiEmulator, EmulatorError
+from tests.support.emulator import BotApiEmulator, EmulatorError, EmulatorNotInstalled
 from tests.support.ptb import emulator_bot
 
 ECHO_BOT = [sys.executable, str(Path(__file__).with_name("echo_bot.py"))]
@@ -148,8 +148,9 @@ async def test_get_updates_long_polls_and_wakes_on_a_new_update(
     assert await bot.get_updates(timeout=1) == ()
     assert time.monotonic() - started >= 0.9  # waited, no busy answer
 
+    since = emulator.last_call_seq()
     poll = asyncio.create_task(bot.get_updates(timeout=10))
-    await asyncio.sleep(0.3)
+    await asyncio.to_thread(emulator.wait_for_calls, "getUpdates", 1, since=since, finished=False)
     started = time.monotonic()
     await asyncio.to_thread(emulator.send_message, ALICE, ALICE, "wake up")
     updates = await poll
@@ -163,7 +164,7 @@ async def test_a_second_poller_terminates_the_first_with_conflict(
 ) -> None:
     async with emulator_bot(emulator) as second:
         first_poll = asyncio.create_task(bot.get_updates(timeout=10))
-        await asyncio.sleep(0.3)
+        await asyncio.to_thread(emulator.wait_for_calls, "getUpdates", 1, finished=False)
         second_poll = asyncio.create_task(second.get_updates(timeout=10))
         with pytest.raises(Conflict, match="terminated by other getUpdates request"):
             await first_poll
@@ -636,3 +637,11 @@ def test_unacknowledged_updates_are_redelivered_after_a_crash(
         "echo: <code>while down</code>",
     ]
     emulator.wait_updates_acknowledged()
+
+
+def test_missing_node_modules_names_the_install_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("tests.support.emulator.EMULATOR_DIR", tmp_path)
+    with pytest.raises(EmulatorNotInstalled, match=r"npm ci --prefix tests/emulator"):
+        BotApiEmulator().start()

@@ -16,6 +16,7 @@ class CallLog {
       fault: null, outcome: 'pending', message_id: null,
     };
     this.records.push(call);
+    this.bus.emit('call');
     return call;
   }
 
