@@ -36,19 +36,18 @@ def unsubscribe_list(tags: Sequence[TagRef]) -> InlineKeyboardMarkup | None:
 
 
 def article_buttons(
-    t: Translator, matched_tag: str | None, url: str | None
+    t: Translator, matched_key: str | None, url: str | None, *, label: str | None = None
 ) -> InlineKeyboardMarkup | None:
     """Buttons under a pushed summary: unsubscribe from the tag that matched, open the article.
 
-    `matched_tag` is the tag key (or display form: the digest is of `tag_key(display)`,
-    so callers pass `tag_key(...)` of whatever they hold).
+    `matched_key` is the tag key of the subscription that matched; `label` its display form.
     """
     row = []
-    if matched_tag:
+    if matched_key:
         row.append(
             InlineKeyboardButton(
-                t("Unsubscribe {tag}", tag=_label(matched_tag)),
-                callback_data=encode(callbacks.UNSUBSCRIBE_FROM_ARTICLE, key_digest(matched_tag)),
+                t("Unsubscribe {tag}", tag=_label(label or matched_key)),
+                callback_data=encode(callbacks.UNSUBSCRIBE_FROM_ARTICLE, key_digest(matched_key)),
             )
         )
     if url and url.startswith(("http://", "https://")):

@@ -74,6 +74,8 @@ class DeliveryState(enum.StrEnum):
     SENT = "sent"
     HELD = "held"
     FAILED = "failed"
+    # Parked for the chat's next daily digest (bot/digest.py sends it with the others).
+    DIGEST = "digest"
 
 
 class Source(Base):

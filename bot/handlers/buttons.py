@@ -7,6 +7,7 @@ does not exist) is answered with a short notice and changes nothing.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Message, Update
 from telegram.error import BadRequest
@@ -17,6 +18,7 @@ from bot.callbacks import Callback, key_digest
 from bot.chat_settings import MAX_SENTENCES, MIN_SENTENCES
 from bot.handlers.basic import set_language
 from bot.handlers.common import REFUSAL, Request, safe_edit, tag_list
+from bot.handlers.settings import save_settings
 from bot.handlers.subscriptions import list_text, subscribe_tags, tags_page
 from bot.i18n import N_, translator
 from bot.render import settings_text
@@ -127,7 +129,7 @@ async def _followed_tag(request: Request, digest: str) -> TagRef | None:
 
 async def _setting(request: Request, name: str, message: Message | None) -> str | None:
     config = request.config
-    changes: dict[str, object]
+    changes: dict[str, Any]
     if name in ("len-", "len+"):
         step = -1 if name == "len-" else 1
         length = min(max(config.summary_sentences + step, MIN_SENTENCES), MAX_SENTENCES)
@@ -142,7 +144,7 @@ async def _setting(request: Request, name: str, message: Message | None) -> str 
         return request.t("Use − and + to change the summary length.")
     else:
         return request.t(STALE)
-    config = await request.db(request.store.update_chat_config, request.chat_id, **changes)
+    config = await save_settings(request, changes)
     t = translator(request.t.language)
     await safe_edit(message, settings_text(t, config), keyboards.settings_menu(t, config))
     return t("Saved.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -9,6 +11,8 @@ from bot import keyboards
 from bot.chat_settings import SettingError, parse_setting
 from bot.handlers.common import MAX_ARGUMENT_LENGTH, Request
 from bot.render import settings_text
+from summaries.models import utcnow
+from summaries.store import ChatConfig
 
 
 async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -30,8 +34,20 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await request.require_admin():
         return
-    config = await request.db(request.store.update_chat_config, request.chat_id, **change.values)
+    config = await save_settings(request, change.values)
     await request.reply(
         t("Saved.") + "\n\n" + settings_text(t, config),
         keyboard=keyboards.settings_menu(t, config),
     )
+
+
+async def save_settings(request: Request, values: dict[str, Any]) -> ChatConfig:
+    """Store changed settings; entering digest mode starts the clock, leaving it unparks."""
+    store, chat_id = request.store, request.chat_id
+    entering = values.get("mode") == "digest" and not request.config.digest
+    if entering:
+        values = {**values, "last_digest_at": utcnow()}
+    config = await request.db(store.update_chat_config, chat_id, **values)
+    if values.get("mode") == "instant" and request.config.digest:
+        await request.db(store.unpark_digest, chat_id)
+    return config

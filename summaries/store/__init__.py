@@ -11,6 +11,7 @@ from __future__ import annotations
 from summaries.store.articles import ArticleQueries, NewArticle, StoredArticle
 from summaries.store.base import StoreBase, TagRef, content_hash
 from summaries.store.chats import ChatConfig, ChatQueries
+from summaries.store.digests import DigestItem, DigestQueries
 from summaries.store.outbox import DeliveryJob, OutboxQueries
 from summaries.store.search import ArticleBrief, SearchQueries, TagCount
 from summaries.store.sources import SourceInfo, SourceQueries
@@ -20,6 +21,7 @@ __all__ = [
     "ArticleBrief",
     "ChatConfig",
     "DeliveryJob",
+    "DigestItem",
     "NewArticle",
     "SourceInfo",
     "Stats",
@@ -38,6 +40,7 @@ class Store(
     SourceQueries,
     SearchQueries,
     StatsQueries,
+    DigestQueries,
     StoreBase,
 ):
     """The article store: articles, tags, chats, subscriptions and the delivery outbox."""

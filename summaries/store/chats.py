@@ -35,6 +35,7 @@ class ChatConfig:
     include_words: tuple[str, ...] = ()
     exclude_words: tuple[str, ...] = ()
     last_digest_at: datetime | None = None
+    topics: tuple[tuple[str, int], ...] = ()  # (tag key, forum topic id)
 
     @property
     def digest(self) -> bool:
@@ -59,10 +60,11 @@ SETTING_COLUMNS = frozenset(
 )
 
 
-def _config(chat: Chat, row: ChatSettings | None) -> ChatConfig:
-    base = ChatConfig(chat.id, chat.type, chat.active, chat.language)
+def _config(
+    chat: Chat, row: ChatSettings | None, topics: tuple[tuple[str, int], ...] = ()
+) -> ChatConfig:
     if row is None:
-        return base
+        return ChatConfig(chat.id, chat.type, chat.active, chat.language, topics=topics)
     return ChatConfig(
         chat_id=chat.id,
         chat_type=chat.type,
@@ -80,6 +82,7 @@ def _config(chat: Chat, row: ChatSettings | None) -> ChatConfig:
         include_words=tuple(w for w in row.include_words.split("\n") if w),
         exclude_words=tuple(w for w in row.exclude_words.split("\n") if w),
         last_digest_at=row.last_digest_at,
+        topics=topics,
     )
 
 
@@ -207,8 +210,18 @@ class ChatQueries(StoreBase):
                 select(Chat, ChatSettings)
                 .outerjoin(ChatSettings, ChatSettings.chat_id == Chat.id)
                 .where(Chat.id.in_(ids))
-            )
-            return {chat.id: _config(chat, settings) for chat, settings in rows}
+            ).all()
+            topics: dict[int, list[tuple[str, int]]] = {}
+            for chat_id, key, thread in session.execute(
+                select(TopicRoute.chat_id, TopicRoute.tag_key, TopicRoute.thread_id).where(
+                    TopicRoute.chat_id.in_(ids)
+                )
+            ):
+                topics.setdefault(chat_id, []).append((key, thread))
+            return {
+                chat.id: _config(chat, settings, tuple(sorted(topics.get(chat.id, ()))))
+                for chat, settings in rows
+            }
 
     def digest_chats(self) -> list[ChatConfig]:
         """Active chats in daily-digest mode."""

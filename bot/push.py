@@ -1,0 +1,82 @@
+"""What to do with one claimed outbox row for a chat, given the chat's settings.
+
+The delivery worker (bot/delivery.py) calls `plan_push` for every claimed row and acts on
+the answer; the rules live here, next to the settings they read:
+
+- `skip`   paused chats and articles the keyword filters reject: mark the row failed
+           with `plan.reason` (a "skipped: ..." note, never retried);
+- `digest` chats in daily-digest mode: park the row (`Store.park_for_digest`); the digest
+           runner (bot/digest.py) sends it with the others at the chat's local time;
+- `later`  quiet hours: give the row back unsent until `plan.until` (held, not dropped);
+- `send`   now, with the chat's summary length, language, link previews, forum topic
+           and the article's buttons (unsubscribe from the matched tag, open the article).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions
+
+from bot import keyboards
+from bot.formatting import article_html, article_plain
+from bot.i18n import pick_language, translator
+from bot.schedule import passes_filters, quiet_until
+from summaries.store import ChatConfig, DeliveryJob
+from summaries.tagging import tag_key
+
+
+@dataclass(frozen=True)
+class PushPlan:
+    action: str  # "send" | "later" | "digest" | "skip"
+    reason: str = ""
+    until: datetime | None = None
+    html: str = ""
+    plain: str = ""
+    keyboard: InlineKeyboardMarkup | None = None
+    link_preview: LinkPreviewOptions | None = None
+    thread_id: int | None = None
+
+
+def plan_push(config: ChatConfig, job: DeliveryJob, *, now: datetime) -> PushPlan:
+    """Decide (and for `send`, render) the push of one article to one chat."""
+    if config.paused:
+        return PushPlan("skip", reason="skipped: chat paused")
+    if not passes_filters(config, (job.title, *job.summary, *job.tags)):
+        return PushPlan("skip", reason="skipped: keyword filter")
+    if config.digest:
+        return PushPlan("digest")
+    until = quiet_until(config, now)
+    if until is not None:
+        return PushPlan("later", reason="quiet hours", until=until)
+    return render_push(config, job)
+
+
+def render_push(config: ChatConfig, job: DeliveryJob) -> PushPlan:
+    """The message for one article as this chat wants it."""
+    t = translator(pick_language(config.language, config.chat_language))
+    summary = job.summary[: config.summary_sentences]
+    matched_key = tag_key(job.matched_tag) if job.matched_tag else None
+    preview = (
+        LinkPreviewOptions(url=job.url, prefer_small_media=True)
+        if config.link_previews and job.url
+        else LinkPreviewOptions(is_disabled=True)
+    )
+    return PushPlan(
+        "send",
+        html=article_html(job.title, summary, job.tags, job.url, link_label=t("Read the article")),
+        plain=article_plain(job.title, summary, job.tags, job.url),
+        keyboard=keyboards.article_buttons(t, matched_key, job.url, label=job.matched_tag),
+        link_preview=preview,
+        thread_id=thread_for(config, [matched_key] if matched_key else []),
+    )
+
+
+def thread_for(config: ChatConfig, keys: list[str]) -> int | None:
+    """The forum topic a tag is routed to in this chat, if any."""
+    routes = dict(config.topics)
+    for key in keys:
+        if key in routes:
+            return routes[key]
+    return None
