@@ -14,10 +14,10 @@ from telegram.ext import (
 
 from bot import handlers, membership
 from bot.delivery import DeliveryWorker
-from bot.digest import DigestRunner
 from bot.menu import publish_commands
 from bot.settings import Settings
 from summaries.db import upgrade
+from summaries.sources import poll_forever
 from summaries.store import Store
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,8 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     application.bot_data["delivery_task"] = asyncio.create_task(
         worker.run(application.bot, stop), name="delivery"
     )
-    application.bot_data["digest_task"] = asyncio.create_task(
-        DigestRunner(application.bot_data["store"]).run(application.bot, stop), name="digest"
+    application.bot_data["sources_task"] = asyncio.create_task(
+        poll_forever(application.bot_data["store"], stop), name="sources"
     )
 
 
@@ -81,12 +81,12 @@ async def _post_stop(application: Application) -> None:  # type: ignore[type-arg
             await asyncio.wait_for(task, timeout=30)
         except TimeoutError:
             task.cancel()
-    digest: asyncio.Task[None] | None = application.bot_data.get("digest_task")
-    if digest is not None:
+    sources: asyncio.Task[None] | None = application.bot_data.get("sources_task")
+    if sources is not None:
         try:
-            await asyncio.wait_for(digest, timeout=30)
+            await asyncio.wait_for(sources, timeout=30)
         except TimeoutError:
-            digest.cancel()
+            sources.cancel()
 
 
 def run(settings: Settings) -> None:

@@ -22,7 +22,18 @@ def _delegated() -> dict[str, Callable[[list[str]], int]]:
     """Subcommands implemented by their own modules, with their own argument parsers."""
     from summaries import evaluation
 
-    return {"eval": evaluation.main}
+    return {"eval": evaluation.main, "bench": _bench}
+
+
+def _bench(argv: list[str]) -> int:
+    """`newsbot bench WHAT ...`: each benchmark parses its own arguments."""
+    from summaries import bench_ingest
+
+    benches: dict[str, Callable[[list[str]], int]] = {"ingest": bench_ingest.main}
+    if not argv or argv[0] not in benches:
+        print(f"usage: newsbot bench {{{','.join(benches)}}} [options]", file=sys.stderr)
+        return 0 if argv[:1] in (["-h"], ["--help"]) else EXIT_USAGE
+    return benches[argv[0]](argv[1:])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,10 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser(
         "ingest",
         help="store, summarize and tag news reports",
-        description="Ingest news reports: files, directories of files, or - for stdin. "
-        "Each report is stored once, however often it is ingested.",
+        description="Ingest news reports: seed-format files, .jsonl dumps (../shared/eval "
+        "schema), directories, globs, - for stdin, or the http(s) URL of a feed or an article "
+        "page. Each report is stored once, however often it is ingested.",
     )
-    ingest.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory or -")
+    ingest.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="file, .jsonl, directory, glob, URL or -"
+    )
     ingest.add_argument(
         "--quiet", "-q", action="store_true", help="print only errors and the total"
     )
@@ -73,12 +87,42 @@ def build_parser() -> argparse.ArgumentParser:
         description="Apply all pending schema migrations to DATABASE_URL.",
     )
 
+    sources = commands.add_parser(
+        "sources",
+        help="manage polled feeds and pages",
+        description="Feeds and pages that `newsbot run` polls.",
+    )
+    source_commands = sources.add_subparsers(
+        dest="sources_command", metavar="ACTION", required=True
+    )
+    add = source_commands.add_parser("add", help="add (or re-activate) a source")
+    add.add_argument("url", metavar="URL", help="feed or page URL (http or https)")
+    add.add_argument("--tag", "-t", action="append", default=[], metavar="T",
+                     help="default tag for its articles (repeatable)")  # fmt: skip
+    add.add_argument("--interval", type=_interval, default=15, metavar="MINUTES",
+                     help="minutes between polls (5-1440, default 15)")  # fmt: skip
+    source_commands.add_parser("list", help="status, last fetch, errors and articles")
+    remove = source_commands.add_parser("remove", help="stop polling a source")
+    remove.add_argument("source", metavar="ID|URL")
+
+    commands.add_parser(
+        "bench",
+        help="benchmarks (newsbot bench ingest --n N)",
+        add_help=False,
+    )
+
     commands.add_parser(
         "eval",
         help="measure summary quality (ROUGE) on a JSONL dataset",
         add_help=False,
     )
     return parser
+
+
+def _interval(raw: str) -> int:
+    if not raw.isdigit() or not 5 <= int(raw) <= 1440:
+        raise argparse.ArgumentTypeError("must be a whole number of minutes from 5 to 1440")
+    return int(raw)
 
 
 def _sentence_count(raw: str) -> int:
@@ -104,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ingest": _ingest,
             "summarize": _summarize,
             "db": _db,
+            "sources": _sources,
         }[args.command]
         return handler(args, settings)
     except InputError as error:
@@ -143,6 +188,8 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
                 known += 1
             if not args.quiet:
                 status = "stored" if outcome.created else "already stored"
+                if outcome.duplicate_of:
+                    status = f"stored (same story as #{outcome.duplicate_of})"
                 print(f"{status} #{outcome.article_id} [{outcome.language}] {outcome.title}")
                 if outcome.created:
                     print(f"  tags: {', '.join(outcome.tags) or '-'}")
@@ -152,6 +199,26 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     print(f"{stored} stored, {known} already stored, {failed} failed", file=sys.stderr)
     return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _sources(args: argparse.Namespace, settings: Settings) -> int:
+    from summaries import sources
+    from summaries.db import upgrade
+    from summaries.store import Store
+
+    configure_logging("WARNING")
+    upgrade(settings.database_url)
+    store = Store.from_url(settings.database_url)
+    try:
+        if args.sources_command == "add":
+            print(sources.add_source(store, args.url, tags=args.tag, interval=args.interval))
+        elif args.sources_command == "remove":
+            print(sources.remove_source(store, args.source))
+        else:
+            print(sources.format_source_table(store.list_sources()))
+        return EXIT_OK
+    finally:
+        store.close()
 
 
 def _summarize(args: argparse.Namespace, settings: Settings) -> int:

@@ -8,6 +8,8 @@ bad feed, a bad entry or a dead host costs only itself.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Iterator, Sequence
@@ -22,9 +24,19 @@ from summaries.incoming import IncomingArticle
 from summaries.ingest import Ingestor, IngestOutcome
 from summaries.pages import extract_page
 from summaries.store import SourceInfo, Store
+from summaries.tagging import validate_tag
 from summaries.urls import canonical_url
 
-__all__ = ["PollReport", "Poller", "ingest_url", "next_interval"]
+__all__ = [
+    "PollReport",
+    "Poller",
+    "add_source",
+    "format_source_table",
+    "ingest_url",
+    "next_interval",
+    "poll_forever",
+    "remove_source",
+]
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +284,58 @@ def ingest_url(ingestor: Ingestor, url: str) -> Iterator[IngestOutcome]:
         poller.close()
 
 
+def add_source(store: Store, url: str, *, tags: Sequence[str] = (), interval: int = 15) -> str:
+    """`newsbot sources add`: validate and register; returns the line to show.
+
+    Raises:
+        InputError: not an http(s) URL, or an unusable tag.
+    """
+    canonical = canonical_url(url)
+    displays = list(dict.fromkeys(validate_tag(tag) for tag in tags))
+    source, created = store.add_source(canonical, tags=displays, interval_minutes=interval)
+    verb = "added" if created else "updated"
+    tag_text = ", ".join(source.default_tags) or "-"
+    return f"{verb} source #{source.id} {source.url} (every {interval} min, tags: {tag_text})"
+
+
+def remove_source(store: Store, ref: str) -> str:
+    """`newsbot sources remove ID|URL`; its stored articles stay."""
+    source = store.find_source(ref.strip()) or (
+        store.find_source(_canonical(ref) or "") if not ref.strip().isdigit() else None
+    )
+    if source is None or not store.remove_source(source.id):
+        raise InputError(f"no source {ref!r} (see `newsbot sources list`)")
+    return f"removed source #{source.id} {source.url}"
+
+
+def format_source_table(sources: Sequence[SourceInfo]) -> str:
+    """`newsbot sources list`: one line per source, with its last error when failing."""
+    if not sources:
+        return "no sources (add one with `newsbot sources add URL`)"
+    lines = [f"{'ID':>4}  {'STATUS':<8} {'LAST FETCH (UTC)':<16} {'ERR':>3} {'ARTS':>5}  URL"]
+    for source in sources:
+        status = "active" if source.active else "inactive"
+        if source.active and source.error_count:
+            status = "failing"
+        fetched = (
+            source.last_fetch_at.strftime("%Y-%m-%d %H:%M") if source.last_fetch_at else "never"
+        )
+        lines.append(
+            f"{source.id:>4}  {status:<8} {fetched:<16} {source.error_count:>3} "
+            f"{source.article_count:>5}  {source.url}"
+        )
+        details = []
+        if source.title:
+            details.append(source.title)
+        if source.default_tags:
+            details.append("tags: " + ", ".join(source.default_tags))
+        details.append(f"every {source.interval_minutes} min")
+        lines.append("      " + " | ".join(details))
+        if source.last_error:
+            lines.append(f"      last error: {source.last_error}")
+    return "\n".join(lines)
+
+
 def _canonical(url: str | None) -> str | None:
     if not url:
         return None
@@ -290,3 +354,28 @@ def _count(report: PollReport, outcome: IngestOutcome) -> None:
         report.duplicates += outcome.duplicate_of is not None
     else:
         report.known += 1
+
+
+async def poll_forever(store: Store, stop: asyncio.Event, *, check_every: float = 30.0) -> None:
+    """`newsbot run`'s source loop: poll due sources until `stop` is set.
+
+    Fetching, parsing and summarizing block, so each round runs in a worker thread; the
+    event loop (and the bot) stay responsive. A failing round is logged and retried.
+    """
+    poller = Poller(store)
+    try:
+        while not stop.is_set():
+            try:
+                reports = await asyncio.to_thread(poller.poll_due)
+                for report in reports:
+                    log.info(
+                        "Source %s: %s, %d new (%d same story), %d known, %d failed",
+                        report.url, report.status, report.new, report.duplicates,
+                        report.known, report.failed,
+                    )  # fmt: skip
+            except Exception:
+                log.exception("Polling sources failed; retrying in %.0f s", check_every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=check_every)
+    finally:
+        poller.close()

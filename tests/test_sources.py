@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
 from collections.abc import Callable, Iterator
@@ -12,8 +13,18 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from summaries.db import upgrade
+from summaries.errors import InputError
 from summaries.ingest import Ingestor
-from summaries.sources import Poller, backoff, ingest_url, next_interval
+from summaries.sources import (
+    Poller,
+    add_source,
+    backoff,
+    format_source_table,
+    ingest_url,
+    next_interval,
+    poll_forever,
+    remove_source,
+)
 from summaries.store import Store
 
 
@@ -257,3 +268,36 @@ def test_ingest_url_page_and_feed(httpserver: HTTPServer, sqlite_store: Store) -
     assert page.ok and page.created and page.title == "Bahnstreik legt Fernverkehr lahm"
     outcomes = list(ingest_url(ingestor, httpserver.url_for("/feed.json")))
     assert sum(o.ok for o in outcomes) == 2 and sum(not o.ok for o in outcomes) == 2
+
+
+async def test_poll_forever_polls_until_stopped(
+    httpserver: HTTPServer, sqlite_store: Store
+) -> None:
+    text = " ".join([SEED_SENTENCE] * 3)
+    _serve_feed(httpserver, "/feed", _rss(_item("Aliyev", "/a1", text, "g1")))
+    sqlite_store.add_source(httpserver.url_for("/feed"))
+    stop = asyncio.Event()
+    task = asyncio.create_task(poll_forever(sqlite_store, stop, check_every=0.05))
+    for _ in range(400):
+        if sqlite_store.article_count():
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.wait_for(task, timeout=10)
+    assert sqlite_store.article_count() == 1
+    [source] = sqlite_store.list_sources()
+    assert source.last_fetch_at is not None and source.error_count == 0
+
+
+def test_add_and_remove_source_commands(sqlite_store: Store) -> None:
+    line = add_source(sqlite_store, "HTTPS://News.example/feed?utm_source=x", tags=["#Welt"])
+    assert line == "added source #1 https://news.example/feed (every 15 min, tags: Welt)"
+    with pytest.raises(InputError):
+        add_source(sqlite_store, "ftp://news.example/feed")
+    table = format_source_table(sqlite_store.list_sources())
+    assert "https://news.example/feed" in table and "never" in table
+    assert remove_source(sqlite_store, "https://news.example/feed") == (
+        "removed source #1 https://news.example/feed"
+    )
+    with pytest.raises(InputError, match="no source"):
+        remove_source(sqlite_store, "1")

@@ -1,0 +1,149 @@
+"""`newsbot bench ingest`: articles/s for ingesting and summarizing news dumps, per backend.
+
+Reads real article bodies from the eval JSONL files at run time (``--data``), writes them
+as N seed-format dump files into a temporary directory, and times the whole pipeline
+(decode, parse, language, summary, tags, exact and near-duplicate checks, store) into a
+fresh SQLite file and a fresh PostgreSQL schema (dropped afterwards). Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from summaries.db import upgrade
+from summaries.ingest import Ingestor
+from summaries.store import Store
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+FILES = ("bbc-news-summary-dev.jsonl", "orangesum-abstract-dev.jsonl", "fundus-en-dev.jsonl",
+         "fundus-de-dev.jsonl")  # fmt: skip
+
+
+def write_dumps(data: Path, n: int, directory: Path) -> list[Path]:
+    """N seed-format report files from real eval articles (round-robin over the files)."""
+    pools = [list(_records_of(data / name)) for name in FILES if (data / name).exists()]
+    if not pools or not any(pools):
+        raise SystemExit(f"no eval JSONL files under {data}")
+    paths = []
+    for i in range(n):
+        pool = pools[i % len(pools)]
+        record = pool[(i // len(pools)) % len(pool)]
+        path = directory / f"{i:06d}.txt"
+        path.write_text(
+            f"{record['title']}\n\n{record['text']}\n\nTags: {record.get('topic') or ''}\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def _records_of(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _ingest_chunk(url: str, paths: list[str]) -> tuple[int, int]:
+    store = Store.from_url(url)
+    try:
+        ok = failed = 0
+        for outcome in Ingestor(store).ingest_paths(paths):
+            ok += outcome.ok
+            failed += not outcome.ok
+        return ok, failed
+    finally:
+        store.close()
+
+
+def run_backend(url: str, paths: list[Path], workers: int) -> dict[str, object]:
+    upgrade(url)
+    chunks = [[str(p) for p in paths[i::workers]] for i in range(workers)]
+    started = time.perf_counter()
+    if workers == 1:
+        results = [_ingest_chunk(url, chunks[0])]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_ingest_chunk, [url] * workers, chunks))
+    elapsed = time.perf_counter() - started
+    ok = sum(r[0] for r in results)
+    store = Store.from_url(url)
+    try:
+        stored = store.article_count()
+    finally:
+        store.close()
+    return {
+        "articles": len(paths),
+        "ok": ok,
+        "failed": sum(r[1] for r in results),
+        "stored": stored,
+        "seconds": round(elapsed, 2),
+        "articles_per_second": round(len(paths) / elapsed, 1),
+    }
+
+
+def _warm_up(sample: Path) -> None:
+    """Load models (tokenizers, language ids, lexicons) before timing, in this process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'warm.sqlite3'}"
+        upgrade(url)
+        _ingest_chunk(url, [str(sample)])
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="newsbot bench ingest",
+        description="Articles/s for ingesting and summarizing N news dumps into SQLite and "
+        "PostgreSQL. Prints one JSON line.",
+    )
+    parser.add_argument("--n", type=int, default=500, help="number of dump files (default 500)")
+    parser.add_argument("--data", type=Path, default=Path("../shared/eval"),
+                        help="folder with the eval JSONL files (read at run time)")  # fmt: skip
+    parser.add_argument("--postgres", default=os.environ.get("NEWSBOT_BENCH_POSTGRES_URL",
+                        DEFAULT_POSTGRES), help="PostgreSQL server URL ('' to skip)")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=1,
+                        help="ingest processes per backend (default 1)")  # fmt: skip
+    args = parser.parse_args(argv)
+    if args.n < 1 or args.workers < 1:
+        parser.error("--n and --workers must be positive")
+    result: dict[str, object] = {"n": args.n, "workers": args.workers}
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp) / "dumps"
+        directory.mkdir()
+        paths = write_dumps(args.data, args.n, directory)
+        _warm_up(paths[0])
+        print(f"ingesting {len(paths)} dumps into SQLite ...", file=sys.stderr)
+        result["sqlite"] = run_backend(
+            f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", paths, args.workers
+        )
+        if args.postgres:
+            print(f"ingesting {len(paths)} dumps into PostgreSQL ...", file=sys.stderr)
+            result["postgresql"] = _run_postgres(args.postgres, paths, args.workers)
+    print(json.dumps(result))
+    return 0
+
+
+def _run_postgres(server: str, paths: list[Path], workers: int) -> dict[str, object]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        separator = "&" if "?" in server else "?"
+        url = f"{server}{separator}options=-csearch_path%3D{schema}"
+        return run_backend(url, paths, workers)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
