@@ -14,6 +14,7 @@ from telegram.ext import (
 
 from bot import handlers, membership
 from bot.delivery import DeliveryWorker
+from bot.digest import DigestRunner
 from bot.menu import publish_commands
 from bot.settings import Settings
 from summaries.db import upgrade
@@ -67,6 +68,9 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     application.bot_data["delivery_task"] = asyncio.create_task(
         worker.run(application.bot, stop), name="delivery"
     )
+    application.bot_data["digest_task"] = asyncio.create_task(
+        DigestRunner(application.bot_data["store"]).run(application.bot, stop), name="digest"
+    )
     application.bot_data["sources_task"] = asyncio.create_task(
         poll_forever(application.bot_data["store"], stop), name="sources"
     )
@@ -81,6 +85,12 @@ async def _post_stop(application: Application) -> None:  # type: ignore[type-arg
             await asyncio.wait_for(task, timeout=30)
         except TimeoutError:
             task.cancel()
+    digest: asyncio.Task[None] | None = application.bot_data.get("digest_task")
+    if digest is not None:
+        try:
+            await asyncio.wait_for(digest, timeout=30)
+        except TimeoutError:
+            digest.cancel()
     sources: asyncio.Task[None] | None = application.bot_data.get("sources_task")
     if sources is not None:
         try:
