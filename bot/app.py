@@ -7,13 +7,12 @@ import logging
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
 )
 
 from bot import handlers, membership
-from bot.delivery import DeliveryWorker
+from bot.delivery import DeliveryWorker, telegram_rate_limiter
 from bot.digest import DigestRunner
 from bot.menu import publish_commands
 from bot.settings import Settings
@@ -31,17 +30,7 @@ def build_application(settings: Settings, store: Store) -> Application:  # type:
         .token(settings.require_token())
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
-        # PTB's limiter is the outer safety net for every request (replies too); 429s
-        # surface to the delivery worker (max_retries=0), which paces evenly itself.
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.pacing.global_rate,
-                group_max_rate=settings.pacing.group_per_minute,
-                max_retries=0,
-            )
-            if settings.pacing.enabled
-            else None
-        )
+        .rate_limiter(telegram_rate_limiter(settings.pacing))
         .connect_timeout(10)
         .read_timeout(20)
         .write_timeout(20)

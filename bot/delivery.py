@@ -38,6 +38,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.formatting import article_html, article_plain
@@ -73,6 +74,23 @@ class Outcome(StrEnum):
     HELD = "held"  # chat unreachable (403)
     MOVED = "moved"  # chat migrated; resent to the new id
     FAILED = "failed"
+
+
+def telegram_rate_limiter(pacing: PacingConfig) -> AIORateLimiter | None:  # type: ignore[type-arg]
+    """PTB's limiter as the outer safety net for every request, command replies included.
+
+    It does not retry (max_retries=0): a 429 reaches the delivery worker, which pauses
+    all sends itself and keeps the message. With pacing off there is no limiter at all.
+    """
+    if not pacing.enabled:
+        return None
+    # It would log each 429 it passes on as an error with a traceback; the worker logs it.
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
+    return AIORateLimiter(
+        overall_max_rate=pacing.global_rate,
+        group_max_rate=pacing.group_per_minute,
+        max_retries=0,
+    )
 
 
 def process_owner_id() -> str:
