@@ -12,6 +12,10 @@ from bot.handlers.common import Request
 from bot.i18n import N_
 from bot.render import pack
 from summaries.errors import InputError
+from summaries.ingest import Ingestor
+from summaries.sources import ingest_url
+from summaries.tagging import validate_tag
+from summaries.urls import canonical_url
 
 _URL_PREFIXES = ("http://", "https://")
 
@@ -84,16 +88,20 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await request.reply(text)
         return
     action = words[0].casefold()
-    if action in ("add", "hinzufügen") and len(words) >= 2 and words[1].startswith(_URL_PREFIXES):
-        info, created = await request.db(store.add_source, words[1], tags=tuple(words[2:]))
-        await request.reply(
-            (t("Added source {id}: {url}") if created else t("Source {id} updated: {url}")).format(
-                id=info.id, url=escape(info.url)
-            )
-        )
+    if action in ("add", "hinzufügen") and len(words) >= 2:
+        try:
+            url = canonical_url(words[1])
+            tags = list(dict.fromkeys(validate_tag(tag) for tag in words[2:]))
+        except InputError as error:
+            await request.reply(escape(str(error)) + "\n" + t(usage))
+            return
+        info, created = await request.db(store.add_source, url, tags=tags)
+        text = t("Added source {id}: {url}") if created else t("Source {id} updated: {url}")
+        await request.reply(text.format(id=info.id, url=escape(info.url)))
         return
-    if action in ("remove", "entfernen") and len(words) == 2 and words[1].isdigit():
-        removed = await request.db(store.remove_source, int(words[1]))
+    if action in ("remove", "entfernen") and len(words) == 2:
+        found = await request.db(store.find_source, words[1])
+        removed = found is not None and await request.db(store.remove_source, found.id)
         await request.reply(t("Source removed.") if removed else t("There is no such source."))
         return
     await request.usage(usage)
@@ -109,17 +117,18 @@ async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not url.startswith(_URL_PREFIXES) or " " in url:
         await request.usage("Usage: /ingest URL")
         return
-    try:
-        from summaries.ingest import Ingestor
-
-        ingest_url = getattr(Ingestor(request.store), "ingest_url", None)
-        if ingest_url is None:
-            await request.reply(t("Ingesting URLs is not available in this version."))
-            return
-        outcome = await asyncio.to_thread(ingest_url, url)
-    except InputError as error:
-        await request.reply(
-            t("Could not ingest {url}: {error}", url=escape(url), error=escape(str(error)))
-        )
-        return
-    await request.reply(t("Done: {outcome}", outcome=escape(str(outcome))[:1000]))
+    await request.reply(t("Fetching {url} …", url=escape(url)))
+    outcomes = await asyncio.to_thread(lambda: list(ingest_url(Ingestor(request.store), url)))
+    new = sum(1 for o in outcomes if o.ok and o.created)
+    known = sum(1 for o in outcomes if o.ok and not o.created)
+    errors = [o.error for o in outcomes if o.error]
+    text = t.plural(
+        "{n} new article, {known} already known, {errors} errors.",
+        "{n} new articles, {known} already known, {errors} errors.",
+        new,
+        known=known,
+        errors=len(errors),
+    )
+    if errors:
+        text += "\n" + escape(str(errors[0])[:500])
+    await request.reply(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from tests.e2e.commands_kit import (
     OPERATOR,
@@ -175,7 +176,16 @@ def test_lang_switches_the_interface(bot: BotUnderTest) -> None:
     assert chat.say("/lang en")["text"] == "I will speak English in this chat."
 
 
-def test_operator_commands(bot: BotUnderTest) -> None:
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Test feed</title><link>http://example.org/</link>
+<item><title>Harbour reopens in Hamburg</title><link>http://example.org/harbour</link>
+<guid>harbour-1</guid><category>Hamburg</category>
+<description>The harbour of Hamburg reopened on Monday after a week of repairs. Ships queued
+outside the port for days. The city said traffic will be back to normal by Friday.</description>
+</item></channel></rss>"""
+
+
+def test_operator_commands(bot: BotUnderTest, httpserver: HTTPServer) -> None:
     stranger = Chat(bot)
     assert "operators" in stranger.say("/stats")["text"]
     operator = Chat(bot, user_id=OPERATOR)
@@ -187,3 +197,11 @@ def test_operator_commands(bot: BotUnderTest) -> None:
     assert "example.org/feed.xml" in operator.say("/sources")["text"]
     assert "Usage: /sources" in operator.say("/sources frobnicate")["text"]
     assert "Usage: /ingest" in operator.say("/ingest not-a-url")["text"]
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        FEED, content_type="application/rss+xml"
+    )
+    replies = operator.say_many("/ingest " + httpserver.url_for("/feed.xml"), 2)
+    assert replies[0]["text"].startswith("Fetching")
+    assert replies[1]["text"] == "1 new article, 0 already known, 0 errors."
+    assert "Harbour reopens" in operator.say("/search harbour Hamburg")["text"]
+    assert "Source removed." in operator.say("/sources remove 1")["text"]
