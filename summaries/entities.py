@@ -1,15 +1,16 @@
 """Find the people, places, organisations and topics an article is about.
 
 No trained model: the evidence is capitalisation in context, word frequencies (wordfreq),
-lemmas (simplemma), a place table (data/places.tsv) and small stop and title lists. The
-main difficulty is German, which capitalises every noun; there a capitalised word counts as
-a name only with more evidence: it is unknown to the German dictionary, it is common in
-*English* text too (names travel between languages, "Präsident" or "Bedeutung" do not), it
-follows a title ("Präsident Ilham Aliyev"), or it is part of a multi-word name.
+Snowball stems, a place table (data/places.tsv) and small stop and title lists.
 
-Scores are weighted mention counts; title mentions count extra. Candidates that share a tag
-key (inflections, the same place in two spellings) or a surname ("Aliyev" after "Ilham
-Aliyev") are merged.
+The hard case is German, which capitalises every noun. There a capitalised word counts as a
+name only with more evidence: it is common in *English* text too (names travel between
+languages, "Präsident" and "Bedeutung" do not), it follows a title ("Präsident Ilham
+Aliyev"), it is part of a multi-word name, and it does not follow an article ("der Sinn").
+
+Scores are weighted mention counts, title mentions count extra. Variants of one name
+("Путина"/"Путин", "Maduros"/"Maduro") and lone first or last names ("Aliyev" after "Ilham
+Aliyev") are merged into one candidate.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
-from summaries.lexicons import is_known, lemma, stop_words, zipf
-from summaries.places import normalise_name, places
+from summaries.lexicons import RARE, stem, stop_words, zipf
+from summaries.places import normalise_name, places, prefix_index, russian_place, stem_index
 from summaries.tag_keys import tag_key
 
 __all__ = ["Entity", "extract_entities"]
@@ -30,29 +31,65 @@ __all__ = ["Entity", "extract_entities"]
 _WORD = re.compile(r"[^\W_](?:[\w'’.&+-]*[^\W_])?")
 _SENTENCE_END = re.compile(r"(?<=[.!?…:;])\s+|\n+")
 _CAPITAL = re.compile(r"[^\W\d_]")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|dell|dall|nell|sull|all)['’]", re.I)
+_ELIDING_LANGS = frozenset({"fr", "it", "ca"})
+_CYRILLIC = re.compile(r"^[Ѐ-ӿ]")
+_CONTRACTION = re.compile(r"^\w{1,5}['’](?:ve|m|re|ll|d|t|s)$", re.IGNORECASE)
+# Inflections that mark verbs, participles, adverbs and adjectives: not topics.
+_NOT_TOPIC = {
+    "en": re.compile(r"(?:ed|ing|ly|ous|ful|ive|able|ible)$"),
+    "fr": re.compile(
+        r"(?:ant|ante|ants|antes|é|ée|és|ées|ait|aient|ent|er|ir|eux|euse|ique|iques|able|ables)$"
+    ),
+    "ru": re.compile(
+        r"(?:ть|ться|л|ла|ло|ли|лся|лась|лись|ет|ют|ит|ят|ый|ий|ой|ая|яя|ое|ее|ые|ие|ого|его|ому|ему|ым|им|ых|их|ую|юю)$"
+    ),
+}
+
 # Lower-case particles inside names: "Ursula von der Leyen", "Bank of England".
-_CONNECTORS = frozenset(
-    ["von", "van", "zu", "de", "da", "del", "della", "di", "du", "bin", "ibn", "al", "el", "of"]
-)
+_CONNECTORS = frozenset({"von", "van", "zu", "de", "da", "del", "della", "di", "du", "bin",
+                         "ibn", "al", "el", "of"})  # fmt: skip
 # Articles inside names only after another particle: "von der", "van den", "de la".
-_CONNECTORS_AFTER = frozenset(["der", "den", "des", "la", "las", "los", "le"])
+_CONNECTORS_AFTER = frozenset({"der", "den", "des", "la", "las", "los", "le"})
+# German words after which a capitalised word is a common noun: "der Sinn", "im Griff".
+_GERMAN_DETERMINERS = frozenset(
+    {
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem", "einen",
+        "eines", "kein", "keine", "keiner", "keinem", "keinen", "keines", "im", "am", "zum",
+        "zur", "vom", "beim", "ins", "ans", "aufs", "mein", "meine", "sein", "seine", "seinen",
+        "seinem", "seiner", "ihr", "ihre", "ihren", "ihrem", "ihrer", "unser", "unsere",
+        "dieser", "diese", "dieses", "diesem", "diesen", "jeder", "jede", "jedes", "jeden",
+        "viele", "vielen", "mehr", "alle", "allen",
+    }
+)  # fmt: skip
 _TITLE_SUFFIXES = re.compile(
     r"(?:minister|ministerin|präsident|präsidentin|präsidenten|kanzler|kanzlerin|chef|chefin"
     r"|sekretär|sekretärin|sprecher|sprecherin|vorsitzende|vorsitzender|vorsitzenden|direktor"
-    r"|direktorin|führer|führerin|meister|meisterin|botschafter|botschafterin|general|leiter"
-    r"|leiterin|gründer|gründerin|trainer|trainerin|star|experte|expertin|ökonom|ökonomin)$",
+    r"|direktorin|führer|führerin|botschafter|botschafterin|leiter|leiterin|gründer"
+    r"|gründerin|trainer|trainerin|experte|expertin|ökonom|ökonomin|forscher|forscherin"
+    r"|analyst|analystin|anwalt|anwältin|richter|richterin|autor|autorin|reporter|reporterin)$",
     re.IGNORECASE,
 )
-# Demonyms that no suffix rule turns into the country (the rules in _DEMONYM_SUFFIXES do
-# "Armenier" -> "Armenien", "Ukrainians" -> "Ukraine", "Américains" -> "Amérique").
-_IRREGULAR_DEMONYMS = {
+_GERMAN_NOUN_SUFFIX = re.compile(
+    r"\w{4}(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tion|tionen|ität|itäten|ismus"
+    r"|arbeit|arbeiten|gebiet|gebiete|gebieten|zeit|politik|gruppe|gruppen|prozess|prozesse)$"
+)
+_COMPOUND_MIN = 10  # German words this long are checked for a common noun at their end
+_COMPOUND_HEAD_MIN = 5
+
+# Demonyms and adjectives the stem rules below cannot map to their country.
+_IRREGULAR = {
     "de": {
-        "russe": "russia", "franzose": "france", "brite": "united kingdom",
-        "engländer": "united kingdom", "syrer": "syria", "inder": "india",
-        "afghane": "afghanistan", "grieche": "greece", "schwede": "sweden", "däne": "denmark",
-        "finne": "finland", "ungar": "hungary", "tscheche": "czech republic",
-        "kroate": "croatia", "serbe": "serbia", "pole": "poland", "deutsche": "germany",
-        "israeli": "israel",
+        "russ": "russia", "russisch": "russia", "franzos": "france", "brit": "united kingdom",
+        "britisch": "united kingdom", "englander": "united kingdom", "syr": "syria",
+        "syrisch": "syria", "ind": "india", "indisch": "india", "afghan": "afghanistan",
+        "griech": "greece", "griechisch": "greece", "schwed": "sweden", "schwedisch": "sweden",
+        "dan": "denmark", "danisch": "denmark", "finn": "finland", "finnisch": "finland",
+        "ungar": "hungary", "ungarisch": "hungary", "polnisch": "poland",
+        "niederland": "netherlands", "niederlandisch": "netherlands",
+        "saudisch": "saudi arabia", "palastinens": "palestine", "palastinensisch": "palestine",
+        "israelis": "israel", "schweiz": "switzerland", "schweizerisch": "switzerland",
     },
     "en": {
         "german": "germany", "french": "france", "british": "united kingdom",
@@ -62,81 +99,64 @@ _IRREGULAR_DEMONYMS = {
         "finnish": "finland", "pole": "poland", "polish": "poland", "spaniard": "spain",
         "spanish": "spain", "irish": "ireland", "afghan": "afghanistan", "saudi": "saudi arabia",
         "czech": "czech republic", "thai": "thailand", "filipino": "philippines",
-        "palestinian": "palestine", "israeli": "israel", "scottish": "united kingdom",
-        "welsh": "united kingdom", "english": "united kingdom",
+        "palestinian": "palestine", "scottish": "united kingdom", "welsh": "united kingdom",
+        "english": "united kingdom", "isra": "israel",
     },
     "fr": {
-        "français": "france", "française": "france", "allemand": "germany",
-        "allemande": "germany", "britannique": "united kingdom", "anglais": "united kingdom",
-        "anglaise": "united kingdom", "israélien": "israel", "israélienne": "israel",
-        "espagnol": "spain", "espagnole": "spain", "grec": "greece", "grecque": "greece",
-        "turc": "turkey", "turque": "turkey", "suisse": "switzerland", "belge": "belgium",
-        "afghan": "afghanistan", "afghane": "afghanistan", "palestinien": "palestine",
-        "palestinienne": "palestine",
+        "franc": "france", "francais": "france", "allemand": "germany",
+        "britann": "united kingdom", "britanniqu": "united kingdom", "anglais": "united kingdom",
+        "espagnol": "spain", "grec": "greece", "grecqu": "greece", "turc": "turkey",
+        "turqu": "turkey", "suiss": "switzerland", "belg": "belgium", "afghan": "afghanistan",
+        "palestinien": "palestine", "americain": "united states",
     },
-}  # fmt: skip
-_DEMONYM_SUFFIXES = {
-    "de": ("ianer", "aner", "enser", "esen", "ese", "ier", "ner", "er", "en", "e", "i", "n"),
-    "en": ("ians", "ian", "ans", "an", "ese", "ean", "is", "i", "n", "s"),
-    "fr": ("iennes", "ienne", "iens", "ien", "ains", "aine", "ain", "ois", "oise", "es", "e", "n"),
-}
-# Lower-case adjectives and (Russian) nouns of origin: "armenisch-aserbaidschanischen",
-# "américaine", "российского", "украинцы". Lemmatised first where the language allows.
-_ADJECTIVE_SUFFIXES = {
-    "de": tuple(
-        stem + ending
-        for stem in ("äisch", "esisch", "anisch", "isch")
-        for ending in ("en", "e", "er", "es", "em", "")
-    ),
-    "fr": _DEMONYM_SUFFIXES["fr"],
-    "ru": ("ийский", "анский", "ский", "анец", "анцы", "ец", "цы", "янин", "яне"),
-}
-_IRREGULAR_ADJECTIVES = {
-    "de": {
-        "russisch": "russia", "französisch": "france", "britisch": "united kingdom",
-        "afghanisch": "afghanistan", "syrisch": "syria", "indisch": "india",
-        "griechisch": "greece", "polnisch": "poland", "schwedisch": "sweden",
-        "dänisch": "denmark", "finnisch": "finland", "niederländisch": "netherlands",
-        "saudisch": "saudi arabia", "palästinensisch": "palestine", "schweizerisch": "switzerland",
-    },
-    "fr": _IRREGULAR_DEMONYMS["fr"],
     "ru": {
-        "армянский": "armenia", "армянин": "armenia", "армяне": "armenia",
-        "французский": "france", "немецкий": "germany", "британский": "united kingdom",
-        "турецкий": "turkey", "израильский": "israel", "грузинский": "georgia",
-        "польский": "poland", "иранский": "iran", "сирийский": "syria",
+        "армянск": "armenia", "армянин": "armenia", "армян": "armenia",
+        "французск": "france", "немецк": "germany", "британск": "united kingdom",
+        "турецк": "turkey", "грузинск": "georgia", "польск": "poland",
+        "сирийск": "syria", "белорусск": "belarus",
     },
 }  # fmt: skip
-_MIN_STEM = 4
-_GERMAN_NOUN_SUFFIX = re.compile(
-    r"\w{4}(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tion|tionen|ität|itäten|ismus"
-    r"|arbeit|arbeiten|gebiet|gebiete|gebieten|zeit|politik|gruppe|gruppen|prozess|prozesse)$"
-)
+# Endings of demonyms and adjectives, cut from their stems: "armenisch" -> "armen",
+# "ukrainian" -> "ukrain", "arménien" -> "armen", "российск" -> "росс".
+_DERIVED_SUFFIXES = {
+    "de": ("esisch", "anisch", "isch", "ian", "an", "ier", "es", "er", "en", "is", "e", "i"),
+    "en": ("ians", "ian", "ean", "ans", "an", "ese", "es", "is", "i", "n", "s"),
+    "fr": ("iennes", "ienne", "iens", "ien", "een", "ains", "aine", "ain", "ois", "oise", "es",
+           "e", "n"),
+    "ru": ("ийск", "анск", "ейск", "ьск", "нск", "ск", "анц", "иян", "ц"),
+}  # fmt: skip
+# German adjectives that would tag every domestic article with its own country.
+_DERIVED_SKIP = frozenset({"deutsch", "deutsche", "deutschen", "deutscher", "deutsches"})
 
 # Weights of one mention by kind of evidence.
 _W_PLACE = 1.0
 _W_PLACE_IN_COMPOUND = 0.7  # "US" in "US-Außenminister"
-_W_DEMONYM = 0.8
-_W_ADJECTIVE = 0.4  # "armenisch-aserbaidschanischen"
-_W_NAME = 1.0
-_W_MULTI_BONUS = 0.25  # multi-word names are rarely accidental
+_W_DEMONYM = 0.8  # "Armeniern", "Ukrainians"
+_W_ADJECTIVE = 0.4  # "armenisch-aserbaidschanischen", "российского"
+_W_NAME = 1.25  # a multi-word name
 _W_ACRONYM = 0.9
 _W_SINGLE = 0.8
 _W_TOPIC = 0.5
 _TITLE_BONUS = 1.0
+_COMMON_AT_START = 5.5  # a sentence-initial word this frequent is not a name
+_MAX_NAME_WORDS = 5
 
 
 @dataclass
 class Entity:
-    """A tag candidate: its display forms, evidence and score."""
+    """A tag candidate: its display forms, evidence and score.
+
+    ``kind`` is place, name, acronym, topic, or part: a lone capitalised word that only
+    counts if it completes a full name found elsewhere (a surname starting a sentence).
+    """
 
     key: str
-    kind: str  # place | name | acronym | topic
+    kind: str
     forms: Counter[str] = field(default_factory=Counter)
     score: float = 0.0
     first: int = 1 << 30
     mentions: int = 0
-    in_title: bool = False
+    determined: int = 0  # German mentions after an article: a sign of a common noun
 
     @property
     def display(self) -> str:
@@ -153,7 +173,6 @@ class Entity:
         self.score += weight + (_TITLE_BONUS if in_title else 0.0)
         self.mentions += 1
         self.first = min(self.first, position)
-        self.in_title = self.in_title or in_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,28 +184,7 @@ class _Token:
     capitalised: bool
     acronym: bool
     norm: str  # normalise_name(text)
-    lemma_norm: str  # normalise_name(lemma(text))
-
-
-def _make_token(text: str, start: int, end: int, initial: bool, lang: str) -> _Token:
-    first = _CAPITAL.search(text)
-    letters = [c for c in text if c.isalpha()]
-    return _Token(
-        text=text,
-        start=start,
-        end=end,
-        initial=initial,
-        capitalised=bool(first and first.group().isupper()),
-        acronym=2 <= len(letters) <= 6 and all(c.isupper() for c in letters),
-        norm=normalise_name(text),
-        lemma_norm=normalise_name(lemma(text, lang)),
-    )
-
-
-_ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|dell|dall|nell|sull|all)['’]", re.I)
-_ELIDING_LANGS = frozenset({"fr", "it", "ca"})
-_FUZZY_SCRIPT = re.compile(r"^[Ѐ-ӿ]")
-_COMMON_AT_START = 5.5  # a sentence-initial word this frequent is not a name
+    stem: str
 
 
 def extract_entities(title: str, body: str, lang: str) -> list[Entity]:
@@ -222,6 +220,21 @@ def _sentences(text: str) -> list[tuple[str, int]]:
     return out
 
 
+@lru_cache(maxsize=100_000)
+def _features(text: str, lang: str) -> tuple[bool, bool, str, str]:
+    """Return what the scanner needs to know about a word, once per word."""
+    first = _CAPITAL.search(text)
+    capitalised = bool(first and first.group().isupper())
+    letters = [c for c in text if c.isalpha()]
+    acronym = (
+        2 <= len(letters) <= 6
+        and all(c.isupper() for c in letters)
+        and not _ROMAN.match(text)
+        and not (len(letters) >= 5 and zipf(text.casefold(), lang) >= 3.5)  # "BUDGET"
+    )
+    return capitalised, acronym, normalise_name(text), stem(text, lang)
+
+
 class _Scanner:
     """Collect candidates sentence by sentence; holds what the whole text tells."""
 
@@ -239,22 +252,31 @@ class _Scanner:
     # -- plumbing ---------------------------------------------------------------------------
 
     def _tokens(self, sentence: str) -> list[_Token]:
-        tokens = []
+        tokens: list[_Token] = []
         for match in _WORD.finditer(sentence):
             text, start = match.group().rstrip("'’"), match.start()
             if self.lang in _ELIDING_LANGS and (elided := _ELISION.match(text)):
                 text, start = text[elided.end() :], start + elided.end()
             if text.endswith(("'s", "’s")):
                 text = text[:-2]
+            if _CONTRACTION.match(text):
+                continue  # "I've", "we’re", "don't"
             if text:
-                tokens.append(_make_token(text, start, match.end(), not tokens, self.lang))
+                capitalised, acronym, norm, word_stem = _features(text, self.lang)
+                initial = not tokens
+                tokens.append(
+                    _Token(text, start, match.end(), initial, capitalised, acronym, norm, word_stem)
+                )
         return tokens
 
-    def _add(self, key: str, kind: str, form: str, weight: float, pos: int, title: bool) -> None:
+    def _add(self, key: str, kind: str, form: str, weight: float, pos: int, title: bool) -> Entity:
         entity = self.found.get(key)
         if entity is None:
             entity = self.found[key] = Entity(key=key, kind=kind)
+        elif entity.kind == "part" and kind == "name":
+            entity.kind = "name"
         entity.add(form, weight, pos, title)
+        return entity
 
     def scan(self, sentence: str, offset: int, *, in_title: bool) -> None:
         tokens = self._tokens(sentence)
@@ -271,7 +293,7 @@ class _Scanner:
     def _confirm_in_title(self, sentence: str, offset: int) -> None:
         for entity in list(self.found.values()):
             if entity.kind in ("name", "acronym") and entity.display in sentence:
-                entity.add(entity.display, _W_NAME, offset, True)
+                entity.add(entity.display, _W_SINGLE, offset, True)
 
     # -- places -----------------------------------------------------------------------------
 
@@ -279,17 +301,18 @@ class _Scanner:
         self, sentence: str, tokens: list[_Token], used: list[bool], offset: int, title: bool
     ) -> None:
         aliases = places().aliases[self.place_lang]
+        stems = stem_index(self.place_lang)
         starts = _alias_starts(self.place_lang)
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            longest = max(starts.get(token.norm, 0), starts.get(token.lemma_norm, 0))
+            longest = max(starts.get(token.norm, 0), starts.get(token.stem, 0))
             for n in range(min(longest, len(tokens) - i), 0, -1):
                 window = tokens[i : i + n]
                 if not any(t.capitalised for t in window) or _has_break(sentence, window):
                     continue
-                key = aliases.get(" ".join(t.norm for t in window)) or aliases.get(
-                    " ".join(t.lemma_norm for t in window)
+                key = aliases.get(" ".join(t.norm for t in window)) or stems.get(
+                    " ".join(t.stem for t in window)
                 )
                 if key is not None:
                     self._add_place(key, _W_PLACE, offset + token.start, title)
@@ -297,16 +320,34 @@ class _Scanner:
                     i += n
                     break
             else:
-                keys = _compound_places(token.text, aliases)
-                weight = _W_PLACE_IN_COMPOUND
-                if not keys and token.capitalised:
-                    keys, weight = _demonym(token, self.lang), _W_DEMONYM
-                elif not keys:
-                    keys, weight = _adjective_places(token.text, self.lang), _W_ADJECTIVE
+                keys, weight = self._derived_places(token, aliases)
                 for key in keys:
                     self._add_place(key, weight, offset + token.start, title)
-                used[i] = bool(keys)
+                used[i] = bool(keys) and weight > _W_ADJECTIVE
                 i += 1
+
+    def _derived_places(self, token: _Token, aliases: dict[str, str]) -> tuple[list[str], float]:
+        """Find places in compounds ("US-Außenminister"), demonyms ("Armeniern") and
+        adjectives ("armenisch-aserbaidschanischen", "российского")."""
+        if token.acronym:
+            return [], 0.0
+        parts = token.text.split("-")
+        if len(parts) > 1:
+            keys = [aliases.get(normalise_name(p)) for p in parts if p[:1].isupper()]
+            found = [k for k in keys if k]
+            if found:
+                return found, _W_PLACE_IN_COMPOUND
+        if self.lang == "ru" and token.capitalised and (key := russian_place(token.text)):
+            return [key], _W_PLACE
+        weight = _W_DEMONYM if token.capitalised else _W_ADJECTIVE
+        found = []
+        for part in parts:
+            if part.casefold() in _DERIVED_SKIP or len(part) < 4:
+                continue
+            key = _derived_place(stem(part, self.lang), self.lang)
+            if key:
+                found.append(key)
+        return found, weight
 
     def _add_place(self, key: str, weight: float, pos: int, title: bool) -> None:
         form = places().display_name(key, self.place_lang)
@@ -321,81 +362,146 @@ class _Scanner:
         for i, token in enumerate(tokens):
             lower = token.text.casefold()
             if run and sentence[run[-1].end : token.start].strip():
-                self._name(run, offset, title)  # punctuation ends a name
+                self._name(run, tokens, offset, title)  # punctuation ends a name
                 run = []
-            if used[i]:
-                pass
-            elif (token.capitalised and lower not in self.stops and not _has_digit(lower)) or (
-                run
-                and not token.capitalised
-                and (
-                    lower in _CONNECTORS
-                    or (lower in _CONNECTORS_AFTER and run[-1].text.casefold() in _CONNECTORS)
-                )
-            ):
+            if not used[i] and len(token.text) >= 2 and self._name_word(token, lower, run):
                 run.append(token)
                 continue
             if run:
-                self._name(run, offset, title)
+                self._name(run, tokens, offset, title)
             run = []
         if run:
-            self._name(run, offset, title)
+            self._name(run, tokens, offset, title)
 
-    def _name(self, run: list[_Token], offset: int, title: bool) -> None:
+    def _name_word(self, token: _Token, lower: str, run: list[_Token]) -> bool:
+        """Tell whether a word continues (or starts) a capitalised run."""
+        if token.capitalised:
+            # Mid-sentence, a capitalised stop word is a name: "Ли Цян", "Theresa May".
+            stop = lower in self.stops and (token.initial or self.lang == "de")
+            return not stop and not _has_digit(lower)
+        return bool(run) and (
+            lower in _CONNECTORS
+            or (lower in _CONNECTORS_AFTER and run[-1].text.casefold() in _CONNECTORS)
+        )
+
+    def _name(self, run: list[_Token], tokens: list[_Token], offset: int, title: bool) -> None:
         self.in_names.update(t.start + offset for t in run)
+        for part in self._split_run(run):
+            self._name_part(part, tokens, offset, title)
+
+    def _split_run(self, run: list[_Token]) -> list[list[_Token]]:
+        """Split runs that join two things: "Jakutien von Moskau", "Maduros Entführung"."""
+        particles = _CONNECTORS | _CONNECTORS_AFTER
+        pieces: list[list[_Token]] = [[]]
+        for k, token in enumerate(run):
+            lower = token.text.casefold()
+            if lower in _CONNECTORS and pieces[-1] and self.lang == "de":
+                # German "von" belongs to names only after a first name: "Ursula von der".
+                first = pieces[-1][0].text.casefold()
+                if len(pieces[-1]) != 1 or zipf(first, "en") < RARE:
+                    pieces.append([])
+                    continue
+            if lower in particles and not pieces[-1]:
+                continue
+            pieces[-1].append(token)
+            nxt = run[k + 1] if k + 1 < len(run) else None
+            if (
+                self.lang == "de"
+                and nxt is not None
+                and lower.endswith("s")
+                and lower not in _first_names()
+                and _german_common_noun(nxt.text)
+            ):
+                pieces.append([])  # a genitive name before a noun: "Chinas Führung"
+        return [p for p in pieces if p]
+
+    def _name_part(self, run: list[_Token], tokens: list[_Token], offset: int, title: bool) -> None:
         particles = _CONNECTORS | _CONNECTORS_AFTER
         while run and run[-1].text.casefold() in particles:
             run = run[:-1]
         # Titles end where the name starts: "Senate Majority Leader Chuck Schumer".
-        titles = [k for k, t in enumerate(run[:-1]) if _is_title(t.text, self.lang)]
+        titles = [k for k, t in enumerate(run[:-1]) if _is_title(t.text)]
         after_title = bool(titles)
         if titles:
             run = run[titles[-1] + 1 :]
-        while run and not run[0].acronym and self._leading_noise(run[0], len(run)):
-            after_title = _is_title(run[0].text, self.lang)
+        while run and not run[0].acronym and self._leading_noise(run[0], len(run), tokens):
+            after_title = _is_title(run[0].text)
             run = run[1:]
+        if self.lang == "de":
+            while len(run) > 1 and _german_trailing_noun(run[-1].text):
+                run = run[:-1]
         while run and run[0].text.casefold() in particles:
             run = run[1:]
-        if not run or len(run) > 5:
+        # Capitalised stop words belong to names only inside them ("Theresa May").
+        while run and run[0].text.casefold() in self.stops and (run[0].initial or len(run) == 1):
+            run = run[1:]
+        while run and run[-1].text.casefold() in self.stops and len(run) > 1 and self.lang != "en":
+            run = run[:-1]
+        if not run or len(run) > _MAX_NAME_WORDS:
             return
         pos = offset + run[0].start
         if len(run) > 1:
-            form = " ".join(_name_form(t.text, self.lang) for t in run)
-            self._add(tag_key(form), "name", form, _W_NAME + _W_MULTI_BONUS, pos, title)
+            form = " ".join(t.text for t in run)
+            self._add(tag_key(form), "name", form, _W_NAME, pos, title)
             return
         token = run[0]
         if token.acronym and len(token.text) <= 8:
             self._add(tag_key(token.text), "acronym", token.text, _W_ACRONYM, pos, title)
             return
         kind = "name" if after_title else self._single_kind(token)
+        if kind and token.text.casefold() in _first_names():
+            kind = "part"  # "Trainer Jürgen" alone names nobody
         if kind:
-            form = _name_form(token.text, self.lang)
-            self._add(tag_key(form), kind, form, _W_SINGLE, pos, title)
+            entity = self._add(tag_key(token.text), kind, token.text, _W_SINGLE, pos, title)
+            if self.lang == "de" and not after_title and self._determined(token, tokens):
+                entity.determined += 1
 
-    def _leading_noise(self, token: _Token, length: int) -> bool:
-        """Tell whether the first word of a capitalised run is a title or a sentence start."""
-        if _is_title(token.text, self.lang):
+    def _determined(self, token: _Token, tokens: list[_Token]) -> bool:
+        """Tell whether a German word follows an article or an inflected adjective
+        ("der Sinn", "große Angst"): then it is a common noun, not a name."""
+        index = tokens.index(token)
+        if index == 0:
+            return False
+        before = tokens[index - 1].text
+        lower = before.casefold()
+        return lower in _GERMAN_DETERMINERS or (
+            not tokens[index - 1].capitalised
+            and before.isalpha()
+            and len(before) >= 4
+            and lower.endswith(("e", "en", "er", "es", "em"))
+        )
+
+    def _leading_noise(self, token: _Token, length: int, tokens: list[_Token]) -> bool:
+        """Tell whether the first word of a capitalised run is a title, a common noun or a
+        sentence start rather than part of the name after it."""
+        if _is_title(token.text):
             return True
         if self.lang == "de":
-            return _german_common_noun(token.text)
+            # Many German first names are as rare in English text as German nouns.
+            if token.text.casefold() in _first_names():
+                return False
+            return _german_common_noun(token.text, compounds=True) or _german_trailing_noun(
+                token.text
+            )
         if token.initial and length > 1:
             lower = token.text.casefold()
             return lower in self.lower_words or zipf(lower, self.lang) >= _COMMON_AT_START
         return False
 
     def _single_kind(self, token: _Token) -> str | None:
-        """Classify a lone capitalised word: "name", "part" (counts only as part of a full
-        name found elsewhere, e.g. a surname starting a sentence) or None."""
-        if "." in token.text or len(token.text) < 2:
+        """Classify a lone capitalised word: "name", "part" or None."""
+        if "." in token.text:
             return None
         lower = token.text.casefold()
         if self.lang == "de":
-            if _german_common_noun(token.text):
-                return None
+            if _german_common_noun(token.text) or zipf(lower, "en") >= _COMMON_AT_START:
+                return "part"
+            if lower in _first_names():
+                return "part"
             return "part" if token.initial and zipf(lower, self.lang) > 4.0 else "name"
         if lower in self.lower_words:
             return None
-        if token.initial and zipf(lower, self.lang) >= 3.0:
+        if token.initial and zipf(lower, self.lang) >= RARE:
             return "part"
         return "name"
 
@@ -406,63 +512,91 @@ class _Scanner:
         for i, token in enumerate(tokens):
             if used[i] or len(token.text) < 5 or not token.text.isalpha():
                 continue
-            if offset + token.start in self.in_names:
-                continue
             if token.text.casefold() in self.stops:
                 continue
             if (self.lang == "de") != token.capitalised:
                 continue  # German topics are nouns, which German capitalises; others not
-            base = lemma(token.text, self.lang)
-            rarity = zipf(base.casefold(), self.lang)
-            if rarity == 0.0 or rarity > 4.5:
+            in_name = offset + token.start in self.in_names
+            if in_name and not _german_common_noun(token.text, compounds=True):
+                continue  # a German name, not a topic
+            not_topic = _NOT_TOPIC.get(self.lang)
+            if not_topic and not_topic.search(token.text.casefold()):
                 continue
-            salience = min(1.0, (4.5 - rarity) / 1.5)
-            form = base[:1].upper() + base[1:] if self.lang == "de" else base
-            self._add(
-                tag_key(form), "topic", form, _W_TOPIC * salience, offset + token.start, title
-            )
+            rarity = zipf(token.text.casefold(), self.lang)
+            if rarity > 4.5:
+                continue
+            salience = min(1.0, (4.5 - max(rarity, RARE)) / 1.5)
+            key = "~" + token.stem  # topics merge by stem; "~" keeps them apart from names
+            self._add(key, "topic", token.text, _W_TOPIC * salience, offset + token.start, title)
 
     # -- merging ----------------------------------------------------------------------------
 
     def merge(self) -> None:
-        """Merge inflected variants of a name, then lone first or last names into full names.
-
-        Lone words that only ever started a sentence ("part") are dropped unless they
-        complete a full name.
-        """
+        """Merge variants of a name, then lone first or last names into full names; drop
+        lone words that were never more than a part of a name or were mostly common nouns."""
         names = sorted(
             (e for e in self.found.values() if e.kind in ("name", "part")),
             key=lambda e: (-e.mentions, len(e.display)),
         )
-        for i, entity in enumerate(names):
+        groups: dict[tuple[int, str], list[Entity]] = {}
+        for entity in names:  # only names of equal length and initials can be variants
+            groups.setdefault(_variant_group(entity.display), []).append(entity)
+        for entity in names:
             if entity.key not in self.found:
                 continue
-            for other in names[i + 1 :]:
+            group = groups[_variant_group(entity.display)]
+            for other in group[group.index(entity) + 1 :]:
                 if other.key in self.found and _same_name(entity.display, other.display):
                     self._fold(other, entity, keep_forms=True)
-                    entity.kind = "name" if "name" in (entity.kind, other.kind) else "part"
         multi = [e for e in self.found.values() if e.kind == "name" and " " in e.display]
         by_part: dict[str, Entity] = {}
         for entity in sorted(multi, key=lambda e: e.score):
-            parts = entity.display.split()
-            by_part[tag_key(parts[0])] = entity
-            by_part[tag_key(parts[-1])] = entity
+            words = entity.display.split()
+            by_part[tag_key(words[0])] = entity
+            by_part[tag_key(words[-1])] = entity
         for entity in list(self.found.values()):
             if entity.kind in ("name", "acronym", "part") and " " not in entity.display:
-                target = by_part.get(entity.key)
+                key = entity.key
+                target = by_part.get(key)
+                if target is None and key.endswith("s") and self.lang == "de":
+                    # A genitive: "Maduros" -> "Nicolás Maduro" or a lone "Maduro".
+                    target = by_part.get(key[:-1]) or self.found.get(key[:-1])
                 if target is not None and target is not entity:
                     self._fold(entity, target, keep_forms=False)
-        for key in [k for k, e in self.found.items() if e.kind == "part"]:
-            del self.found[key]
+        if self.lang == "de":
+            self._fold_genitive_phrases(by_part)
+        for key, entity in list(self.found.items()):
+            if entity.kind == "part" or (
+                entity.kind == "name" and 2 * entity.determined >= entity.mentions
+            ):
+                del self.found[key]
+
+    def _fold_genitive_phrases(self, by_part: dict[str, Entity]) -> None:
+        """Fold "Maduros Lager" into "Maduro": a genitive name and the noun it governs."""
+        for entity in list(self.found.values()):
+            words = entity.display.split()
+            if entity.kind != "name" or len(words) != 2 or not words[0].endswith("s"):
+                continue
+            base = tag_key(words[0][:-1])
+            target = by_part.get(base) or self.found.get(base)
+            if target is not None and target is not entity:
+                self._fold(entity, target, keep_forms=False)
 
     def _fold(self, source: Entity, target: Entity, *, keep_forms: bool) -> None:
         target.score += source.score
         target.mentions += source.mentions
+        target.determined += source.determined
         if keep_forms:
             target.forms.update(source.forms)
+        if source.kind == "name":
+            target.kind = "name"
         target.first = min(target.first, source.first)
-        target.in_title = target.in_title or source.in_title
         del self.found[source.key]
+
+
+def _variant_group(display: str) -> tuple[int, str]:
+    words = display.split()
+    return len(words), "".join(w[:2] for w in words)
 
 
 def _is_title_case(tokens: list[_Token], stops: frozenset[str]) -> bool:
@@ -483,22 +617,29 @@ def _same_name(a: str, b: str) -> bool:
         if x == y:
             continue
         short, long = sorted((x, y), key=len)
-        common = len(_common_prefix(x, y))
-        if _FUZZY_SCRIPT.match(x):
-            if common < max(3, len(long) - 3):
+        if _CYRILLIC.match(x):
+            if len(_common_prefix(x, y)) < max(3, len(long) - 3):
                 return False
         elif not (long.startswith(short) and len(long) - len(short) <= 2 and len(short) >= 4):
             return False
     return True
 
 
+def _common_prefix(a: str, b: str) -> str:
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[:i]
+
+
 @cache
 def _alias_starts(lang: str) -> dict[str, int]:
-    """Map the first word of each place name to the most words a name with it has."""
+    """Map the first word (and its stem) of each place name to the most words such a name has."""
     starts: dict[str, int] = {}
     for name in places().aliases[lang]:
         words = name.split(" ")
-        starts[words[0]] = max(starts.get(words[0], 0), len(words))
+        for first in (words[0], stem(words[0], lang)):
+            starts[first] = max(starts.get(first, 0), len(words))
     return starts
 
 
@@ -507,120 +648,96 @@ def _has_break(sentence: str, window: list[_Token]) -> bool:
     return any(sentence[a.end : b.start].strip() for a, b in itertools.pairwise(window))
 
 
-def _compound_places(text: str, aliases: dict[str, str]) -> list[str]:
-    """Find places in a hyphenated compound: "US-Außenminister", "OSZE-Minsk-Gruppe"."""
-    if "-" not in text:
-        return []
-    keys = [aliases.get(normalise_name(p)) for p in text.split("-") if p[:1].isupper()]
-    return [k for k in keys if k]
-
-
-def _demonym(token: _Token, lang: str) -> list[str]:
-    """Map "Armeniern", "Ukrainians", "Américains" to their country."""
-    if lang not in _DEMONYM_SUFFIXES or token.acronym:
-        return []
-    word = lemma(token.text, lang).casefold()
-    key = _IRREGULAR_DEMONYMS[lang].get(word) or _strip_to_place(
-        word, _DEMONYM_SUFFIXES[lang], lang
-    )
-    return [key] if key else []
-
-
-def _adjective_places(text: str, lang: str) -> list[str]:
-    """Map "armenisch-aserbaidschanischen", "américaine", "российского" to countries."""
-    if lang not in _ADJECTIVE_SUFFIXES:
-        return []
-    keys = []
-    for part in text.split("-"):
-        word = part.casefold()
-        base = lemma(word, lang).casefold() if lang != "de" else word
-        key = _IRREGULAR_ADJECTIVES[lang].get(base) or _strip_to_place(
-            base, _ADJECTIVE_SUFFIXES[lang], lang
-        )
-        if key is not None:
-            keys.append(key)
-    return keys
-
-
-def _strip_to_place(word: str, suffixes: tuple[str, ...], lang: str) -> str | None:
-    stems = _place_stems(lang)
-    for suffix in suffixes:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            key = stems.get(word[: -len(suffix)])
-            if key is not None:
+@lru_cache(maxsize=50_000)
+def _derived_place(word_stem: str, lang: str) -> str | None:
+    """Map the stem of a demonym or adjective to its country: "armeni" -> armenia."""
+    if lang not in _DERIVED_SUFFIXES:
+        return None
+    irregular = _IRREGULAR[lang].get(word_stem)
+    if irregular:
+        return irregular
+    prefixes = prefix_index(lang)
+    key = prefixes.get(word_stem)
+    if key:
+        return key
+    for suffix in _DERIVED_SUFFIXES[lang]:
+        if word_stem.endswith(suffix) and len(word_stem) - len(suffix) >= 4:
+            cut = word_stem[: -len(suffix)]
+            key = _IRREGULAR[lang].get(cut) or prefixes.get(cut)
+            if key:
                 return key
     return None
 
 
 @cache
-def _place_stems(lang: str) -> dict[str, str]:
-    """Map one-word place names and their 1-3 letter shorter stems to place keys."""
-    stems: dict[str, str] = {}
-    clashes: set[str] = set()
-    for name, key in places().aliases.get(lang, {}).items():
-        if " " in name or len(name) < _MIN_STEM:
-            continue
-        for cut in range(4):
-            stem = name[: len(name) - cut] if cut else name
-            if len(stem) < _MIN_STEM:
-                break
-            if stems.get(stem, key) != key:
-                clashes.add(stem)
-            stems[stem] = key
-    for stem in clashes:
-        del stems[stem]
-    return stems
+def _first_names() -> frozenset[str]:
+    return _word_list("first_names.txt")
 
 
 @cache
 def _title_words() -> frozenset[str]:
-    text = (resources.files("summaries") / "data" / "titles.txt").read_text("utf-8")
+    return _word_list("titles.txt")
+
+
+def _word_list(name: str) -> frozenset[str]:
+    text = (resources.files("summaries") / "data" / name).read_text("utf-8")
     lines = (line for line in text.splitlines() if not line.startswith("#"))
     return frozenset(word for line in lines for word in line.split())
 
 
-def _is_title(word: str, lang: str) -> bool:
+@lru_cache(maxsize=50_000)
+def _is_title(word: str) -> bool:
     """Tell whether a word is a title or role that precedes names ("Präsident", "Minister")."""
     lower = word.casefold()
+    last = lower.rsplit("-", 1)[-1]  # "Editor-in-Chief", "Ex-Ministerin"
+    return lower in _title_words() or last in _title_words() or bool(_TITLE_SUFFIXES.search(lower))
+
+
+def _german_trailing_noun(word: str) -> bool:
+    """Tell whether the last word of a German run is a noun after a name ("... Vorteil").
+
+    Frequency alone is not enough here ("Anthony Blinken": "blinken" is a German verb).
+    """
+    lower = word.casefold()
+    last = lower.rsplit("-", 1)[-1]
     return (
-        lower in _title_words()
-        or lemma(word, lang).casefold() in _title_words()
-        or bool(_TITLE_SUFFIXES.search(lower))
+        _is_title(word)
+        or bool(_GERMAN_NOUN_SUFFIX.search(lower))
+        or (_german_common_noun(word) and zipf(lower, "de") >= 4.0)
+        or (last != lower and len(last) >= 4 and _german_common_noun(last.capitalize()))
+        or _german_compound(lower)
     )
 
 
-def _german_common_noun(word: str) -> bool:
+@lru_cache(maxsize=100_000)
+def _german_common_noun(word: str, compounds: bool = False) -> bool:
     """Tell whether a capitalised German word is most likely a common noun, not a name.
 
     Names travel between languages, common nouns mostly do not: "Präsident" is frequent in
-    German and nearly unseen in English, "Blinken" or "Merkel" are seen in both.
+    German and nearly unseen in English, "Blinken" or "Merkel" are seen in both. With
+    ``compounds``, long words ending in a common noun count too ("Onlinemarktplatz"); not
+    for lone names, where it would catch "Steinmeier".
     """
-    if _is_title(word, "de"):
+    if _is_title(word):
         return True
     lower = word.casefold()
-    own = max(zipf(lower, "de"), zipf(lemma(word, "de").casefold(), "de"))
+    own = zipf(lower, "de")
     other = zipf(lower, "en")
-    if own >= 2.0 and own - other >= 2.0:
+    if own >= RARE and own - other >= 2.0:
         return True  # a German word, rarely seen in English text
     if own >= 4.3 and other >= 4.3:
         return True  # a cognate such as "Region" or "Sport"
-    return bool(_GERMAN_NOUN_SUFFIX.search(lower))
+    if _GERMAN_NOUN_SUFFIX.search(lower):
+        return True
+    return compounds and _german_compound(lower)
 
 
-def _name_form(word: str, lang: str) -> str:
-    """Return a word of a name in its base form: "Путина" -> "Путин", "Merkels" -> "Merkel"."""
-    base = lemma(word, lang)
-    if base == word or not base or not base[0].isupper() or not is_known(word, lang):
-        return word
-    # Accept only small changes at the end: lemmatisers map some names to unrelated words.
-    common = len(_common_prefix(base, word))
-    if common >= len(word) - 3 and common >= len(base) - 1:
-        return base
-    return word
-
-
-def _common_prefix(a: str, b: str) -> str:
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    return a[:i]
+def _german_compound(lower: str) -> bool:
+    """Tell whether a long German word ends in a common noun: "onlinemarktplatz"."""
+    if len(lower) < _COMPOUND_MIN:
+        return False
+    for cut in range(3, len(lower) - _COMPOUND_HEAD_MIN + 1):
+        head = lower[cut:]
+        if zipf(head, "de") >= 3.5 and zipf(head, "de") - zipf(head, "en") >= 1.0:
+            return True
+    return False

@@ -1,36 +1,43 @@
-"""Word knowledge for tagging, loaded once per language: lemmas, word frequencies, stop words.
+"""Word knowledge for tagging, loaded once per language: stems, word frequencies, stop words.
 
-simplemma (lemmas) and wordfreq (how common a word is) both load a dictionary per language
-on first use, which costs up to a second; after that every lookup is a cached dict hit.
+Memory matters more than linguistic finesse here, because tagging runs inside the bot
+process: simplemma's dictionaries take 100-140 MB each for German and Russian, and
+wordfreq's full lists up to 70 MB per language. So inflections are merged with Snowball
+stems (no data to load; NLTK is there for sumy anyway), and frequencies come from wordfreq's
+*small* lists (about 4 MB per language), which know words down to Zipf 3 (once per million
+words). English is the exception: German tagging asks how common a word is in English text
+(names travel between languages, German nouns do not), and names such as "Maduro" sit just
+below Zipf 3; so English keeps the large list down to Zipf 2 (about 10 MB).
 """
 
 from __future__ import annotations
 
-import logging
+import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 
-import simplemma
+import wordfreq
+from nltk.stem.snowball import SnowballStemmer
 from sumy.utils import get_stop_words
-from wordfreq import zipf_frequency
 
-logger = logging.getLogger(__name__)
+__all__ = ["RARE", "fold", "stem", "stop_words", "zipf"]
 
-__all__ = ["is_known", "lemma", "stop_words", "zipf"]
+#: The Zipf value below which wordfreq's small lists know no word.
+RARE = 3.0
 
-#: Languages simplemma lemmatises well enough for merging inflected names.
-_LEMMA_LANGS = frozenset(
-    {
-        "bg", "ca", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "gl", "hu", "id",
-        "it", "lt", "lv", "nb", "nl", "pl", "pt", "ro", "ru", "sk", "sl", "sv", "tr", "uk",
-    }
-)  # fmt: skip
-#: Languages with a wordfreq list (a subset of what wordfreq knows).
+_SNOWBALL = {
+    "da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",
+    "de": "german", "hu": "hungarian", "it": "italian", "nb": "norwegian", "no": "norwegian",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "es": "spanish", "sv": "swedish",
+}  # fmt: skip
+#: Languages with a small wordfreq list.
 _FREQ_LANGS = frozenset(
     {
-        "ar", "bg", "ca", "cs", "da", "de", "el", "en", "es", "fa", "fi", "fr", "he", "hi", "hu",
-        "id", "it", "ja", "ko", "lt", "lv", "mk", "ms", "nb", "nl", "pl", "pt", "ro", "ru", "sk",
-        "sl", "sr", "sv", "tr", "uk", "vi", "zh",
+        "ar", "bn", "bs", "bg", "ca", "zh", "hr", "cs", "da", "nl", "en", "fi", "fr", "de",
+        "el", "he", "hi", "hu", "is", "id", "it", "ja", "ko", "lv", "lt", "mk", "ms", "nb",
+        "fa", "pl", "pt", "ro", "ru", "sl", "sk", "sr", "es", "sv", "fil", "ta", "tr", "uk",
+        "ur", "vi",
     }
 )  # fmt: skip
 _SUMY_NAMES = {
@@ -40,31 +47,61 @@ _SUMY_NAMES = {
 }  # fmt: skip
 
 
-@lru_cache(maxsize=200_000)
-def lemma(word: str, lang: str) -> str:
-    """Return simplemma's lemma for a word (the word itself for unsupported languages)."""
-    if lang not in _LEMMA_LANGS:
-        return word
-    try:
-        return simplemma.lemmatize(word, lang=lang)
-    except (ValueError, KeyError):  # pragma: no cover - simplemma rejects odd input
-        return word
+@cache
+def _stemmer(lang: str) -> SnowballStemmer | None:
+    name = _SNOWBALL.get(lang)
+    return SnowballStemmer(name) if name else None
 
 
 @lru_cache(maxsize=200_000)
-def is_known(word: str, lang: str) -> bool:
-    """Tell whether simplemma's dictionary has this word form."""
-    if lang not in _LEMMA_LANGS:
-        return False
-    return bool(simplemma.is_known(word, lang=lang))
+def stem(word: str, lang: str) -> str:
+    """Return the lower-case, accent-free Snowball stem of a word ("России" -> "росс").
+
+    Languages without a Snowball stemmer get the folded word. Accents are dropped after
+    stemming because stemmers treat "Arménie" and "arméniens" differently.
+    """
+    stemmer = _stemmer(lang)
+    lower = word.casefold().replace("ё", "е")
+    return fold(stemmer.stem(lower) if stemmer else lower, lang)
+
+
+def fold(word: str, lang: str) -> str:
+    """Lower-case a word and drop its accents (except in Cyrillic, where "й" is a letter)."""
+    lower = word.casefold().replace("ё", "е")
+    if lang == "ru" or lower.isascii():
+        return lower
+    return "".join(c for c in unicodedata.normalize("NFD", lower) if not unicodedata.combining(c))
+
+
+#: Per language: (wordfreq list, lowest Zipf value kept).
+_LISTS = {"en": ("large", 2.0)}
+_DEFAULT_LIST = ("small", RARE)
+
+
+@cache
+def _frequencies(lang: str) -> dict[str, float]:
+    """Load a wordfreq list as word -> Zipf value, without wordfreq's own caches."""
+    if lang not in _FREQ_LANGS:
+        return {}
+    wordlist, floor = _LISTS.get(lang, _DEFAULT_LIST)
+    path = Path(wordfreq.__file__).parent / "data" / f"{wordlist}_{lang}.msgpack.gz"
+    if not path.is_file():  # pragma: no cover - a wordfreq without this list
+        return {}
+    # Bucket i holds the words with frequency 10 ** (-i / 100), i.e. Zipf 9 - i / 100.
+    buckets = wordfreq.read_cBpack(str(path))
+    last = int(round((9 - floor) * 100))
+    return {
+        word: round(9 - i / 100, 2)
+        for i, bucket in enumerate(buckets[: last + 1])
+        for word in bucket
+    }
 
 
 @lru_cache(maxsize=200_000)
 def zipf(word: str, lang: str) -> float:
-    """Return the Zipf frequency (0 = unseen, 7 = "the") of a word in a language."""
-    if lang not in _FREQ_LANGS:
-        return 0.0
-    return zipf_frequency(word, lang, wordlist="best")
+    """Return the Zipf frequency of a lower-case word: 7 for "the", 3 once per million
+    words, 0 for rarer or unknown words (below Zipf 3, or 2 in English)."""
+    return _frequencies(lang).get(word, 0.0)
 
 
 @cache
@@ -73,11 +110,8 @@ def stop_words(lang: str) -> frozenset[str]:
     words: set[str] = set()
     if lang in _SUMY_NAMES:
         words |= {w.lower() for w in get_stop_words(_SUMY_NAMES[lang])}
-    try:
-        ours = (resources.files("summaries") / "data" / "stopwords" / f"{lang}.txt").read_text(
-            "utf-8"
-        )
-    except FileNotFoundError:
-        ours = ""
-    words |= {line.strip().lower() for line in ours.splitlines() if line and line[0] != "#"}
+    path = resources.files("summaries") / "data" / "stopwords" / f"{lang}.txt"
+    if path.is_file():
+        lines = path.read_text("utf-8").splitlines()
+        words |= {line.strip().lower() for line in lines if line and line[0] != "#"}
     return frozenset(words)

@@ -9,19 +9,21 @@ applied in order:
 3. Whitespace, underscores, hyphens and dashes, and dots between words, in runs, become one
    space: ``US-Präsident``, ``us_präsident`` and ``US Präsident`` share a key, as do
    ``U.S.`` and ``US``.
-4. Per word: an English possessive ``'s`` is dropped; a German genitive ``-s`` is dropped
-   when the German dictionary says the word is that inflection (``Aserbaidschans`` ->
-   ``aserbaidschan``, while ``News``, ``Paris`` and ``USA`` stay); a Cyrillic word becomes
-   its Russian lemma (``России`` -> ``россия``, ``Путина`` -> ``путин``).
+4. Per word: an English possessive ``'s`` is dropped.
 5. A name of a country, region or international body in any of the languages of
    data/places.tsv becomes the place's English name: ``Aserbaidschan``, ``Azerbaïdjan`` and
    ``Азербайджан`` all have the key ``azerbaijan``; ``USA``, ``US`` and ``Vereinigte
    Staaten`` the key ``united states``. Names that are also ordinary words elsewhere
    (``Island``, German for Iceland) are left alone.
 
-No other lemmatising: English and French plurals stay apart (``election`` vs ``elections``),
-because a word-level lemmatiser without the article's language merges unrelated words
-("News" -> "new").
+   Inflected place names count too: a German genitive ``-s`` (``Aserbaidschans``,
+   ``Russlands``) and Russian case endings (``России``, ``Россией``), found by the Russian
+   Snowball stem of the place names.
+
+No other stemming or lemmatising: without the article's language a word-level lemmatiser
+merges unrelated words ("News" -> "new"), and plurals stay apart (``election`` vs
+``elections``). Automatic tags use base forms ("Путин", not "Путина"), so subscriptions
+typed in the base form match them.
 """
 
 from __future__ import annotations
@@ -30,8 +32,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from summaries.lexicons import lemma
-from summaries.places import places
+from summaries.places import places, russian_place
 
 __all__ = ["tag_key"]
 
@@ -54,26 +55,20 @@ def tag_key(tag: str) -> str:
     text = unicodedata.normalize("NFKC", tag).strip().lstrip("#").strip(_EDGE_PUNCT)
     text = text.casefold().replace("ё", "е").replace("’", "'").replace("ʼ", "'")
     text = _SEPARATORS.sub(" ", text).strip(_EDGE_PUNCT)
-    words = [_word_key(word) for word in text.split(" ") if word]
+    words = [w[:-2] if w.endswith("'s") else w.strip("'") for w in text.split(" ")]
     key = " ".join(w for w in words if w)
-    place = places().key_for(key) or places().key_for(" ".join(text.split()))
-    return place or key
+    return _place_key(key) or key
 
 
-def _word_key(word: str) -> str:
-    if word.endswith("'s"):
-        return word[:-2]
-    word = word.strip("'")
-    if _CYRILLIC.match(word):
-        # The dictionary knows names capitalised ("Путина" -> "Путин") and words in lower
-        # case ("россии" -> "россия"); a tag may come either way.
-        capitalised = word[:1].upper() + word[1:]
-        base = lemma(capitalised, "ru")
-        if base == capitalised:
-            base = lemma(word, "ru")
-        return base.casefold().replace("ё", "е") or word
-    if len(word) >= _GENITIVE_MIN and word.endswith("s") and word.isalpha():
-        stem = word[:-1]
-        if lemma(word[:1].upper() + word[1:], "de").casefold() == stem:
-            return stem
-    return word
+def _place_key(key: str) -> str | None:
+    table = places()
+    found = table.key_for(key)
+    if found:
+        return found
+    if key.endswith("s") and len(key) >= _GENITIVE_MIN:
+        found = table.key_for(key[:-1])  # German genitive: "aserbaidschans", "chinas"
+        if found:
+            return found
+    if _CYRILLIC.match(key.replace(" ", "")):
+        return russian_place(key)
+    return None
