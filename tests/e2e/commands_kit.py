@@ -96,11 +96,13 @@ def start_module_bot(
     }
     since = emulator.last_call_seq()
     process = BotProcess(env, cwd=folder, log_path=folder / "bot.log").start()
+    under = BotUnderTest(emulator, process, database_url, tag_ids)
     try:
         wait_until_polling(emulator, process, since=since, timeout=30)
-        yield BotUnderTest(emulator, process, database_url, tag_ids)
+        yield under
     finally:
         process.stop()
+        under.process.stop()  # a test may have restarted the bot
 
 
 class Chat:
