@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
-from summaries.lexicons import RARE, stem, stop_words, zipf
+from summaries.dates import _MONTH_OF
+from summaries.lexicons import RARE, fold, stem, stop_words, zipf
 from summaries.places import normalise_name, places, prefix_index, russian_place, stem_index
 from summaries.tag_keys import tag_key
 
@@ -35,6 +36,8 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|dell|dall|nell|sull|all)['’]", re.I)
 _ELIDING_LANGS = frozenset({"fr", "it", "ca"})
 _CYRILLIC = re.compile(r"^[Ѐ-ӿ]")
+# Month names in every language the date parser knows: "July" is capitalised, not a tag.
+_CALENDAR_WORDS = frozenset(name for name in _MONTH_OF if len(name) > 3)
 _CONTRACTION = re.compile(r"^\w{1,5}['’](?:ve|m|re|ll|d|t|s)$", re.IGNORECASE)
 # Inflections that mark verbs, participles, adverbs and adjectives: not topics.
 _NOT_TOPIC = {
@@ -184,7 +187,7 @@ class _Token:
     capitalised: bool
     acronym: bool
     norm: str  # normalise_name(text)
-    stem: str
+    stem: str  # only for capitalised words
 
 
 def extract_entities(title: str, body: str, lang: str) -> list[Entity]:
@@ -232,7 +235,8 @@ def _features(text: str, lang: str) -> tuple[bool, bool, str, str]:
         and not _ROMAN.match(text)
         and not (len(letters) >= 5 and zipf(text.casefold(), lang) >= 3.5)  # "BUDGET"
     )
-    return capitalised, acronym, normalise_name(text), stem(text, lang)
+    # Stemming costs most; lower-case words are stemmed on demand, after cheaper filters.
+    return capitalised, acronym, normalise_name(text), stem(text, lang) if capitalised else ""
 
 
 class _Scanner:
@@ -312,7 +316,7 @@ class _Scanner:
                 if not any(t.capitalised for t in window) or _has_break(sentence, window):
                     continue
                 key = aliases.get(" ".join(t.norm for t in window)) or stems.get(
-                    " ".join(t.stem for t in window)
+                    " ".join(t.stem or stem(t.text, self.lang) for t in window)
                 )
                 if key is not None:
                     self._add_place(key, _W_PLACE, offset + token.start, title)
@@ -341,8 +345,11 @@ class _Scanner:
             return [key], _W_PLACE
         weight = _W_DEMONYM if token.capitalised else _W_ADJECTIVE
         found = []
+        heads = _derived_heads(self.lang)
         for part in parts:
-            if part.casefold() in _DERIVED_SKIP or len(part) < 4:
+            if len(part) < 4 or fold(part[:4], self.lang) not in heads:
+                continue  # cheap test first: no place name starts like this word
+            if part.casefold() in _DERIVED_SKIP:
                 continue
             key = _derived_place(stem(part, self.lang), self.lang)
             if key:
@@ -378,7 +385,7 @@ class _Scanner:
         if token.capitalised:
             # Mid-sentence, a capitalised stop word is a name: "Ли Цян", "Theresa May".
             stop = lower in self.stops and (token.initial or self.lang == "de")
-            return not stop and not _has_digit(lower)
+            return not stop and lower not in _CALENDAR_WORDS and not _has_digit(lower)
         return bool(run) and (
             lower in _CONNECTORS
             or (lower in _CONNECTORS_AFTER and run[-1].text.casefold() in _CONNECTORS)
@@ -419,6 +426,10 @@ class _Scanner:
         particles = _CONNECTORS | _CONNECTORS_AFTER
         while run and run[-1].text.casefold() in particles:
             run = run[:-1]
+        # A first name starts the name: "Labour Robin Cook", "Blairite Alan Milburn".
+        firsts = [k for k, t in enumerate(run[1:-1], 1) if t.text.casefold() in _first_names()]
+        if len(run) >= 3 and firsts and run[0].text.casefold() not in _first_names():
+            run = run[firsts[0] :]
         # Titles end where the name starts: "Senate Majority Leader Chuck Schumer".
         titles = [k for k, t in enumerate(run[:-1]) if _is_title(t.text)]
         after_title = bool(titles)
@@ -485,7 +496,12 @@ class _Scanner:
             )
         if token.initial and length > 1:
             lower = token.text.casefold()
-            return lower in self.lower_words or zipf(lower, self.lang) >= _COMMON_AT_START
+            not_name = _NOT_TOPIC.get(self.lang)  # "Entering Westminster"
+            return (
+                lower in self.lower_words
+                or zipf(lower, self.lang) >= _COMMON_AT_START
+                or bool(not_name and not_name.search(lower))
+            )
         return False
 
     def _single_kind(self, token: _Token) -> str | None:
@@ -526,7 +542,7 @@ class _Scanner:
             if rarity > 4.5:
                 continue
             salience = min(1.0, (4.5 - max(rarity, RARE)) / 1.5)
-            key = "~" + token.stem  # topics merge by stem; "~" keeps them apart from names
+            key = "~" + (token.stem or stem(token.text, self.lang))  # "~": not a name key
             self._add(key, "topic", token.text, _W_TOPIC * salience, offset + token.start, title)
 
     # -- merging ----------------------------------------------------------------------------
@@ -646,6 +662,15 @@ def _alias_starts(lang: str) -> dict[str, int]:
 def _has_break(sentence: str, window: list[_Token]) -> bool:
     """Tell whether punctuation separates the tokens of a window."""
     return any(sentence[a.end : b.start].strip() for a, b in itertools.pairwise(window))
+
+
+@cache
+def _derived_heads(lang: str) -> frozenset[str]:
+    """The first four letters of every stem that _derived_place can map to a place."""
+    irregular = _IRREGULAR.get(lang, {})
+    return frozenset(k[:4] for k in [*prefix_index(lang), *irregular] if len(k) >= 4) | frozenset(
+        k[:4] for k in irregular
+    )
 
 
 @lru_cache(maxsize=50_000)

@@ -24,7 +24,7 @@ MAX_TAG_LENGTH = 64
 # An automatic tag needs at least this score (about two mentions, or one in the title).
 _MIN_SCORE = 1.6
 _MIN_TOPIC_MENTIONS = 2
-_MAX_TEXT = 200_000  # longer bodies are cut: tags come from the start of an article anyway
+_MAX_TEXT = 20_000  # longer bodies are cut: tags come from the start of an article
 
 
 @dataclass(frozen=True)
