@@ -36,7 +36,7 @@ __all__ = [
 
 SHINGLE = 3
 # Fingerprints further apart than this are not even compared in full.
-CANDIDATE_BITS = 24
+CANDIDATE_BITS = 28
 # Confirmed when the blended similarity reaches this.
 THRESHOLD = 0.5
 _WORD = re.compile(r"[^\W_]+")
@@ -53,9 +53,31 @@ def _shingles(words: Sequence[str]) -> set[str]:
     return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
-@lru_cache(maxsize=1 << 16)
-def _hash64(feature: str) -> bytes:
-    return hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+@lru_cache(maxsize=1 << 17)
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+# Odd 64-bit multipliers that mix the three words of a shingle position-dependently.
+_MIX = (
+    np.uint64(0x9E3779B97F4A7C15),
+    np.uint64(0xC2B2AE3D27D4EB4F),
+    np.uint64(0x165667B19E3779F9),
+)
+
+
+def _shingle_hashes(words: Sequence[str]) -> np.ndarray:
+    """Distinct 64-bit hashes of the word 3-shingles (stable across processes)."""
+    ids = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    n = len(ids) - SHINGLE + 1
+    mixed = ids[:n] * _MIX[0] + ids[1 : n + 1] * _MIX[1] + ids[2 : n + 2] * _MIX[2]
+    # splitmix64 finaliser: every output bit depends on every input bit.
+    mixed ^= mixed >> np.uint64(30)
+    mixed *= np.uint64(0xBF58476D1CE4E5B9)
+    mixed ^= mixed >> np.uint64(27)
+    mixed *= np.uint64(0x94D049BB133111EB)
+    mixed ^= mixed >> np.uint64(31)
+    return np.unique(mixed)
 
 
 def simhash(text: str) -> int | None:
@@ -66,13 +88,10 @@ def simhash(text: str) -> int | None:
     words = _words(text)
     if len(words) < _MIN_WORDS:
         return None
-    features = _shingles(words)
-    digests = np.frombuffer(b"".join(_hash64(f) for f in features), dtype=np.uint8)
-    bits = np.unpackbits(digests.reshape(-1, 8), axis=1)
-    votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(features)
-    value = 0
-    for bit in (votes > 0).astype(np.uint8):
-        value = (value << 1) | int(bit)
+    hashes = _shingle_hashes(words)
+    bits = np.unpackbits(hashes.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1)
+    votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(hashes)
+    value = int.from_bytes(np.packbits(votes > 0).tobytes(), "big")
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
@@ -137,9 +156,16 @@ def is_near_duplicate(
 def nearest(
     fingerprint: int, candidates: Iterable[tuple[int, int]], *, bits: int = CANDIDATE_BITS
 ) -> list[int]:
-    """Ids of (id, fingerprint) candidates within `bits`, closest first."""
-    scored = [(hamming(fingerprint, fp), article_id) for article_id, fp in candidates]
-    return [article_id for distance, article_id in sorted(scored) if distance <= bits]
+    """Ids of (id, fingerprint) candidates within `bits`, closest first (vectorised)."""
+    pairs = list(candidates)
+    if not pairs:
+        return []
+    ids = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+    prints = np.fromiter((fp for _, fp in pairs), dtype=np.int64, count=len(pairs))
+    distances = np.bitwise_count(prints ^ np.int64(fingerprint))
+    close = np.flatnonzero(distances <= bits)
+    order = close[np.argsort(distances[close], kind="stable")]
+    return [int(i) for i in ids[order]]
 
 
 if __name__ == "__main__":  # pragma: no cover - measurement entry point

@@ -5,7 +5,9 @@ swapped or replaced, clauses cut, a new headline), an updated version (a new lea
 changed figures, an appended paragraph), a shortened wire copy (paragraphs or sentences
 removed), and all of these at once. Negatives are pairs of different real articles on the
 same topic: the most similar other article of the same dataset and topic (hard) and a random
-one of the same topic. Everything is seeded, so the numbers are reproducible.
+one of the same topic. Records sharing the original's headline are not used as negatives:
+they are versions of the same article inside the corpus. Everything is seeded, so the
+numbers are reproducible.
 
     python -m summaries.dedup --data ../shared/eval [--per-dataset 150] [--seed 7]
 """
@@ -118,6 +120,10 @@ def retitle(title: str, rng: random.Random) -> str:
     return " ".join(words) + rng.choice([" - update", "", ": what we know", " (live)"])
 
 
+def _title_key(title: str) -> str:
+    return " ".join(_WORD.findall(title.casefold()))
+
+
 def _vectors(texts: Sequence[str], dims: int = 1 << 12) -> np.ndarray:
     matrix = np.zeros((len(texts), dims), dtype=np.float32)
     for row, text in enumerate(texts):
@@ -142,9 +148,16 @@ def build_pairs(
         title, body = record["title"], record["text"]
         original = f"{title}\n{body}"
         topic = record.get("topic")
-        same_topic = [i for i, r in enumerate(records) if i != index and r.get("topic") == topic]
+        key = _title_key(title)
+        # Two records with one headline are versions of one article in the corpus itself
+        # (fundus and BBC have a few): they are no negatives, so they are left out.
+        same_topic = [
+            i
+            for i, r in enumerate(records)
+            if i != index and r.get("topic") == topic and _title_key(r["title"]) != key
+        ]
         if not same_topic:
-            same_topic = [i for i in range(len(records)) if i != index]
+            same_topic = [i for i, r in enumerate(records) if _title_key(r["title"]) != key]
         other = records[rng.choice(same_topic)]["text"]
         pairs.append((original, f"{retitle(title, rng)}\n{reword(body, rng)}", True, "reworded"))
         pairs.append((original, f"{title}\n{update(body, rng, other)}", True, "updated"))

@@ -35,7 +35,8 @@ AUTO_TAG_LIMIT = 8
 STDIN = "-"
 # Near-duplicates are looked for among the stories of this period.
 STORY_WINDOW = dt.timedelta(days=3)
-_STORY_CANDIDATES = 5
+_STORY_CANDIDATES = 8
+_STORY_REFRESH = dt.timedelta(seconds=1)
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -97,6 +98,7 @@ class Ingestor:
         self._stories: dict[int, int] = {}  # story head id -> fingerprint
         self._stories_after = 0
         self._stories_loaded: dt.datetime | None = None
+        self._stories_checked: dt.datetime | None = None
 
     def ingest_text(self, text: str, origin: str) -> IngestOutcome:
         try:
@@ -194,6 +196,9 @@ class Ingestor:
             self._stories.clear()  # full reload now and then drops stories past the window
             self._stories_after = 0
             self._stories_loaded = now
+        elif self._stories_checked and now - self._stories_checked < _STORY_REFRESH:
+            return  # our own articles are added as we store them; others' within a second
+        self._stories_checked = now
         fresh = self.store.story_candidates(since=now - STORY_WINDOW, after_id=self._stories_after)
         self._stories.update(fresh)
         if fresh:

@@ -226,14 +226,11 @@ class SourceQueries(StoreBase):
             conditions.append(Article.content_hash == digest)
         if not conditions:
             return None
-        with self.session() as session:
-            for condition in conditions:
-                row = session.execute(
-                    select(Article.id, Article.title).where(condition).limit(1)
-                ).first()
-                if row is not None:
-                    return row[0], row[1]
-        return None
+        with self.session() as session:  # one round trip; each branch has its unique index
+            row = session.execute(
+                select(Article.id, Article.title).where(or_(*conditions)).limit(1)
+            ).first()
+            return (row[0], row[1]) if row is not None else None
 
     def story_candidates(
         self, *, since: datetime, after_id: int = 0, limit: int = 50000
