@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from bot.i18n import N_
+from bot.i18n import N_, normalize_language
 from summaries.errors import InputError
 
 MIN_SENTENCES = 1
@@ -38,6 +38,7 @@ KEYWORDS = {
     "previews": "previews", "preview": "previews", "vorschau": "previews",
     "pause": "pause", "resume": "resume", "fortsetzen": "resume", "weiter": "resume",
     "include": "include", "nur": "include", "exclude": "exclude", "ohne": "exclude",
+    "language": "language", "sprache": "language", "lang": "language",
 }  # fmt: skip
 
 
@@ -92,6 +93,11 @@ def parse_setting(arguments: str) -> SettingChange:
         return SettingChange({"quiet_start": start, "quiet_end": end})
     if name == "previews":
         return SettingChange({"link_previews": parse_switch(_one(rest, "previews"), "previews")})
+    if name == "language":
+        language = normalize_language(_one(rest, "language"))
+        if language is None:
+            _usage("language")
+        return SettingChange({"language": language})
     if name in ("pause", "resume"):
         _none(rest, name)
         return SettingChange({"paused": name == "pause"})
@@ -110,6 +116,7 @@ _USAGE = {
     "quiet": N_("Usage: /settings quiet 22:00-07:00 or /settings quiet off"),
     "previews": N_("Usage: /settings previews on|off"),
     "pause": N_("Usage: /settings pause"),
+    "language": N_("Usage: /settings language en|de"),
     "resume": N_("Usage: /settings resume"),
     "instant": N_("Usage: /settings mode instant|digest [HH:MM]"),
     "include": N_("Usage: /settings include word [word ...] or /settings include off"),

@@ -102,7 +102,8 @@ def settings_text(t: Translator, config: ChatConfig) -> str:
             "<code>/settings quiet 22:00-07:00</code> (or <code>off</code>), "
             "<code>/settings previews on</code>, <code>/settings pause</code>, "
             "<code>/settings resume</code>, <code>/settings include word …</code>, "
-            "<code>/settings exclude word …</code> (<code>off</code> clears a filter)."
+            "<code>/settings exclude word …</code> (<code>off</code> clears a filter), "
+            "<code>/settings language de</code>."
         ),
     ]
     return "\n".join(lines)

@@ -40,6 +40,8 @@ from bot.i18n import translator
         ("include NATO Baku nato", {"include_words": "nato\nbaku"}),
         ("ohne Fußball", {"exclude_words": "fußball"}),
         ("exclude off", {"exclude_words": ""}),
+        ("language de", {"language": "de"}),
+        ("sprache EN", {"language": "en"}),
     ],
 )
 def test_valid_settings(typed: str, values: dict[str, object]) -> None:
@@ -74,6 +76,8 @@ def test_valid_settings(typed: str, values: dict[str, object]) -> None:
         "include " + "x" * 41,
         "include " + " ".join(f"w{i}" for i in range(MAX_FILTER_WORDS + 1)),
         "instant now",
+        "language klingon",
+        "language",
     ],
 )
 def test_invalid_settings_raise_a_translatable_error(typed: str) -> None:

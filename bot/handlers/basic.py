@@ -37,7 +37,8 @@ HELP = N_(
     '(<code>/subscribe "Ilham Aliyev"</code>). You may follow a tag before any story carries it. '
     "In groups, only administrators change subscriptions and settings. "
     "To manage a channel, write to me privately: <code>/subscribe @channel tag</code>, "
-    "<code>/unsubscribe @channel tag</code>, <code>/list @channel</code>."
+    "<code>/unsubscribe @channel tag</code>, <code>/list @channel</code>, "
+    "<code>/settings @channel …</code>."
 )
 ADMIN_HELP = N_(
     "\n\nFor operators: /stats – numbers; /sources [add URL | remove ID] – news sources; "

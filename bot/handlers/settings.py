@@ -19,10 +19,13 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the settings, or change the one named in the arguments."""
     request = await Request.load(update, context)
     t = request.t
+    if not await request.take_channel():
+        return
+    if request.target is not None:  # a channel managed from this private chat
+        request.config = await request.db(request.store.chat_config, request.target)
     if not request.arguments:
-        await request.reply(
-            settings_text(t, request.config), keyboard=keyboards.settings_menu(t, request.config)
-        )
+        keyboard = keyboards.settings_menu(t, request.config) if request.target is None else None
+        await request.reply(settings_text(t, request.config), keyboard=keyboard)
         return
     if len(request.arguments) > MAX_ARGUMENT_LENGTH:
         await request.usage("That is too much text for one command.")
@@ -35,10 +38,8 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await request.require_admin():
         return
     config = await save_settings(request, change.values)
-    await request.reply(
-        t("Saved.") + "\n\n" + settings_text(t, config),
-        keyboard=keyboards.settings_menu(t, config),
-    )
+    keyboard = keyboards.settings_menu(t, config) if request.target is None else None
+    await request.reply(t("Saved.") + "\n\n" + settings_text(t, config), keyboard=keyboard)
 
 
 async def save_settings(request: Request, values: dict[str, Any]) -> ChatConfig:

@@ -135,6 +135,10 @@ def test_channel_managed_from_a_private_chat(bot: BotUnderTest) -> None:
     assert "Only administrators of @newsdesk" in stranger.say("/subscribe @newsdesk Sport")["text"]
     assert "cannot find the channel" in me.say("/subscribe @nosuchchannel USA")["text"]
     assert "Unsubscribed from <b>USA</b>" in me.say("/unsubscribe @newsdesk USA")["text"]
+    saved = me.say("/settings @newsdesk language de")
+    assert "Saved." in saved["text"] and "Language: Deutsch" in saved["text"]
+    assert not buttons(saved), "buttons would act on the private chat, so none"
+    assert "Language: automatic" in me.say("/settings")["text"], "the private chat is unchanged"
     bot.emulator.set_chat(-1_007_000_000_001, chat_type="channel", title="Muted",
                           username="mutedchan", creator=owner, bot_status="member")  # fmt: skip
     assert "administrator" in me.say("/subscribe @mutedchan USA")["text"]
