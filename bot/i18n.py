@@ -1,6 +1,8 @@
 """Interface languages: gettext catalogues in bot/locales, compiled from .po with Babel.
 
-The .po files are the source of truth. A compiled .mo next to a .po is used when it
+The .po files are the source of truth: `python -m bot.i18n update` merges new message
+ids from the code into them, translators fill in msgstr, `python -m bot.i18n compile`
+writes .mo files (optional). A compiled .mo next to a .po is used when it
 is at least as new; otherwise the .po is compiled in memory at first use, so a fresh
 checkout and an installed wheel behave the same with no build step. Message ids are
 the English texts; placeholders use `str.format` names (`{tag}`), filled by `Translator`.
@@ -101,6 +103,37 @@ def compile_all() -> list[Path]:
     return written
 
 
+# Functions and methods whose string arguments are message ids (see bot/handlers/common.py).
+EXTRACT_KEYWORDS = {"t": None, "usage": None, "N_": None, "plural": (1, 2)}
+
+
+def update_catalogues() -> list[Path]:
+    """Merge the message ids found in bot/ into every .po (new ones untranslated, gone ones
+    obsolete), as `pybabel extract` + `pybabel update` would."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import write_po
+
+    template = Catalog(project="newsbot")
+    for filename, lineno, message, _, _ in extract_from_dir(
+        str(LOCALES_DIR.parent), method_map=[("**.py", "python")], keywords=EXTRACT_KEYWORDS
+    ):
+        template.add(message, locations=[(filename, lineno)])
+    written = []
+    for language in LANGUAGES:
+        po_path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        catalog.update(template, no_fuzzy_matching=True)
+        with po_path.open("wb") as handle:
+            write_po(handle, catalog, width=100, omit_header=False)
+        written.append(po_path)
+    return written
+
+
 if __name__ == "__main__":
-    for path in compile_all():
+    import sys
+
+    action = sys.argv[1] if len(sys.argv) > 1 else "compile"
+    for path in update_catalogues() if action == "update" else compile_all():
         print(path)

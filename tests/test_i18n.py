@@ -12,7 +12,7 @@ from bot import i18n
 from bot.i18n import LANGUAGES, compile_po, normalize_language, pick_language, translator
 
 BOT_DIR = Path(i18n.__file__).parent
-KEYWORDS = {"t": None, "usage": None, "N_": None, "plural": (1, 2)}
+KEYWORDS = i18n.EXTRACT_KEYWORDS
 
 
 def _messages_in_code() -> set[str | tuple[str, ...]]:
