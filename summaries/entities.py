@@ -66,6 +66,9 @@ _GERMAN_DETERMINERS = frozenset(
         "viele", "vielen", "mehr", "alle", "allen",
     }
 )  # fmt: skip
+_GERMAN_PLACE_PREPOSITIONS = frozenset(
+    {"in", "nach", "aus", "von", "bei", "über", "gegen", "bis", "ab", "durch"}
+)
 _TITLE_SUFFIXES = re.compile(
     r"(?:minister|ministerin|präsident|präsidentin|präsidenten|kanzler|kanzlerin|chef|chefin"
     r"|sekretär|sekretärin|sprecher|sprecherin|vorsitzende|vorsitzender|vorsitzenden|direktor"
@@ -459,7 +462,7 @@ class _Scanner:
         if token.acronym and len(token.text) <= 8:
             self._add(tag_key(token.text), "acronym", token.text, _W_ACRONYM, pos, title)
             return
-        kind = "name" if after_title else self._single_kind(token)
+        kind = "name" if after_title else self._single_kind(token, tokens)
         if kind and token.text.casefold() in _first_names():
             kind = "part"  # "Trainer Jürgen" alone names nobody
         if kind:
@@ -489,8 +492,8 @@ class _Scanner:
             return True
         if self.lang == "de":
             # Many German first names are as rare in English text as German nouns.
-            if token.text.casefold() in _first_names():
-                return False
+            if length == 1 or token.text.casefold() in _first_names():
+                return False  # a lone word is judged by _single_kind
             return _german_common_noun(token.text, compounds=True) or _german_trailing_noun(
                 token.text
             )
@@ -504,14 +507,21 @@ class _Scanner:
             )
         return False
 
-    def _single_kind(self, token: _Token) -> str | None:
+    def _single_kind(self, token: _Token, tokens: list[_Token]) -> str | None:
         """Classify a lone capitalised word: "name", "part" or None."""
         if "." in token.text:
             return None
         lower = token.text.casefold()
         if self.lang == "de":
-            if _german_common_noun(token.text) or zipf(lower, "en") >= _COMMON_AT_START:
+            common = _german_common_noun(token.text, cognates=False)
+            if common or zipf(lower, "en") >= _COMMON_AT_START:
                 return "part"
+            if _german_common_noun(token.text):
+                # A cognate: "Paris" or "Region"? Places follow bare prepositions ("in
+                # Paris"), nouns take an article ("in der Region").
+                index = tokens.index(token)
+                before = tokens[index - 1].text.casefold() if index else ""
+                return "name" if before in _GERMAN_PLACE_PREPOSITIONS else "part"
             if lower in _first_names():
                 return "part"
             return "part" if token.initial and zipf(lower, self.lang) > 4.0 else "name"
@@ -528,7 +538,7 @@ class _Scanner:
         for i, token in enumerate(tokens):
             if used[i] or len(token.text) < 5 or not token.text.isalpha():
                 continue
-            if token.text.casefold() in self.stops:
+            if token.text.casefold() in self.stops or _is_title(token.text):
                 continue
             if (self.lang == "de") != token.capitalised:
                 continue  # German topics are nouns, which German capitalises; others not
@@ -735,7 +745,7 @@ def _german_trailing_noun(word: str) -> bool:
 
 
 @lru_cache(maxsize=100_000)
-def _german_common_noun(word: str, compounds: bool = False) -> bool:
+def _german_common_noun(word: str, compounds: bool = False, cognates: bool = True) -> bool:
     """Tell whether a capitalised German word is most likely a common noun, not a name.
 
     Names travel between languages, common nouns mostly do not: "Präsident" is frequent in
@@ -750,8 +760,8 @@ def _german_common_noun(word: str, compounds: bool = False) -> bool:
     other = zipf(lower, "en")
     if own >= RARE and own - other >= 2.0:
         return True  # a German word, rarely seen in English text
-    if own >= 4.3 and other >= 4.3:
-        return True  # a cognate such as "Region" or "Sport"
+    if cognates and own >= 4.3 and other >= 4.3:
+        return True  # a cognate such as "Region" or "Sport" (or "Paris")
     if _GERMAN_NOUN_SUFFIX.search(lower):
         return True
     return compounds and _german_compound(lower)

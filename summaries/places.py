@@ -95,7 +95,7 @@ def stem_index(lang: str) -> dict[str, str]:
 
 @cache
 def prefix_index(lang: str) -> dict[str, str]:
-    """Map one-word place names, their stems and these cut by one to three letters to keys.
+    """Map one-word place names, their stems and these cut by one or two letters to keys.
 
     Used to recognise derived words once their own endings are cut: "armenisch" -> "armen"
     (from "Armenien"), "ukrainians" -> "ukrain" (from "Ukraine"). Prefixes that two places
@@ -107,7 +107,7 @@ def prefix_index(lang: str) -> dict[str, str]:
         if " " in name:
             continue
         for base in {fold(name, lang), stem(name, lang)}:
-            for cut in range(4):
+            for cut in range(3):
                 prefix = base[: len(base) - cut]
                 if len(prefix) < _MIN_STEM:
                     break

@@ -51,6 +51,19 @@ RU_BODY = """Президент России Владимир Путин про�
 сообщил Кремль."""
 
 
+DE_TITLE = "Scholz trifft Macron in Paris"
+DE_BODY = """Bundeskanzler Olaf Scholz hat am Montag den französischen Präsidenten Emmanuel Macron \
+in Paris getroffen. Die beiden sprachen über die Lage in der Ukraine und die Zukunft der \
+Europäischen Union.
+
+Scholz sagte nach dem Treffen, Deutschland und Frankreich stünden fest an der Seite der \
+Ukraine. Macron betonte die Bedeutung einer gemeinsamen Verteidigungspolitik. Die Angst vor \
+einer Ausweitung des Krieges sei groß, sagte ein Berater.
+
+Auch Trainer Jürgen Klopp war zu Gast im Élysée-Palast. Jürgen Klopp sprach mit Macron über \
+Fußball und die Angst vor dem Abstieg. Im Sport gehe es um die Region, sagte Klopp."""
+
+
 @pytest.fixture(scope="module")
 def seed_tags() -> list[Tag]:
     report = parse_report(decode_bytes(SEED.read_bytes()))
@@ -223,12 +236,34 @@ def test_seed_subscriptions_match(seed_tags: list[Tag]) -> None:
     assert tag_key("Sport") not in keys
 
 
+def test_german_tags() -> None:
+    tags = displays(auto_tags(DE_TITLE, DE_BODY, "de"))
+    for must in ("Olaf Scholz", "Emmanuel Macron", "Jürgen Klopp", "Paris", "Ukraine"):
+        assert must in tags
+    for never in (
+        "Bundeskanzler", "Präsidenten", "Montag", "Angst", "Bedeutung", "Sport", "Region",
+        "Trainer Jürgen Klopp", "Jürgen", "Palästina", "Scholz",
+    ):  # fmt: skip
+        assert never not in tags
+
+
 def test_english_tags() -> None:
     tags = displays(auto_tags(EN_TITLE, EN_BODY, "en"))
     for must in ("Ukraine", "Joe Biden", "Volodymyr Zelensky", "Congress", "Russia"):
         assert must in tags
     for never in ("President", "Tuesday", "The", "We", "Senate Majority Leader Chuck Schumer"):
         assert never not in tags
+
+
+def test_english_months_contractions_and_parties_are_not_names() -> None:
+    body = (
+        'In December Microsoft said it would stop. "I\'ve seen this," said Labour Robin '
+        "Cook. Robin Cook left in December. Microsoft denied it. I'm sure, Cook said."
+    )
+    tags = displays(auto_tags("Microsoft under fire", body, "en"))
+    assert "Microsoft" in tags
+    assert "Robin Cook" in tags
+    assert not {"December", "December Microsoft", "I've", "I'm", "Labour Robin Cook"} & set(tags)
 
 
 def test_english_title_case_headline_adds_no_junk() -> None:
