@@ -14,6 +14,8 @@ the answer; the rules live here, next to the settings they read:
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,7 +25,8 @@ from bot import keyboards
 from bot.formatting import article_html, article_plain
 from bot.i18n import pick_language, translator
 from bot.schedule import passes_filters, quiet_until
-from summaries.store import ChatConfig, DeliveryJob
+from summaries.models import utcnow
+from summaries.store import ChatConfig, DeliveryJob, Store
 from summaries.tagging import tag_key
 
 
@@ -80,3 +83,42 @@ def thread_for(config: ChatConfig, keys: list[str]) -> int | None:
         if key in routes:
             return routes[key]
     return None
+
+
+class PushGate:
+    """Applies chat settings to a batch of claimed rows; one settings query per batch.
+
+    The delivery worker calls `admit` right after claiming: rows to skip are marked failed
+    ("skipped: ..."), digest rows are parked, quiet-hour rows are given back until the
+    quiet hours end (without counting an attempt); the rest come back with their plan
+    (`plan.html`, `plan.plain`, `plan.keyboard`, `plan.link_preview`, `plan.thread_id`).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def admit(
+        self, jobs: Sequence[DeliveryJob], owner: str | None, *, now: datetime | None = None
+    ) -> list[tuple[DeliveryJob, PushPlan]]:
+        if not jobs:
+            return []
+        now = now or utcnow()
+        store = self.store
+        configs = await asyncio.to_thread(store.chat_configs, {job.chat_id for job in jobs})
+        admitted: list[tuple[DeliveryJob, PushPlan]] = []
+        parked: list[int] = []
+        for job in jobs:
+            plan = plan_push(configs.get(job.chat_id, ChatConfig(job.chat_id)), job, now=now)
+            if plan.action == "send":
+                admitted.append((job, plan))
+            elif plan.action == "digest":
+                parked.append(job.delivery_id)
+            elif plan.action == "skip":
+                await asyncio.to_thread(store.mark_failed, job.delivery_id, plan.reason, owner)
+            elif plan.until is not None:
+                await asyncio.to_thread(
+                    store.release_claims, [job.delivery_id], owner, delay=plan.until - now
+                )
+        if parked:
+            await asyncio.to_thread(store.park_for_digest, parked, owner)
+        return admitted

@@ -50,3 +50,28 @@ def test_digest_rows_wait_outside_the_send_queue(store: Store) -> None:
 
     assert store.unpark_digest(7) == 1
     assert [j.title for j in store.claim_deliveries(owner="worker")] == ["Two"]
+
+
+async def test_push_gate_sorts_a_claimed_batch(store: Store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.push import PushGate
+
+    for chat_id in (1, 2, 3, 4):
+        store.upsert_chat(chat_id)
+        store.subscribe(chat_id, [TagRef("USA", "usa")])
+    store.update_chat_config(2, mode="digest")
+    store.update_chat_config(3, paused=True)
+    minute = datetime.now(UTC).hour * 60 + datetime.now(UTC).minute
+    store.update_chat_config(4, quiet_start=(minute - 60) % 1440, quiet_end=(minute + 60) % 1440)
+    _article(store, "News", "USA")
+    store.plan_deliveries()
+    jobs = store.claim_deliveries(owner="w")
+    now = datetime.now(UTC)
+    admitted = await PushGate(store).admit(jobs, "w", now=now)
+    assert [(job.chat_id, plan.action) for job, plan in admitted] == [(1, "send")]
+    assert "<b>News</b>" in admitted[0][1].html
+    assert _states(store, 2) == [DeliveryState.DIGEST.value]
+    assert _states(store, 3) == [DeliveryState.FAILED.value]
+    assert _states(store, 4) == [DeliveryState.PENDING.value]
+    assert store.claim_deliveries(owner="w", now=now + timedelta(minutes=1)) == []
