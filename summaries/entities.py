@@ -169,7 +169,7 @@ class Entity:
         best = self.forms.most_common(1)[0][0]
         if self.kind in ("name", "part") and len(self.forms) > 1:
             # Inflected variants of one name: the base form is usually the shortest.
-            shortest = min(self.forms, key=len)
+            shortest = min(self.forms, key=_base_form_rank)
             if all(_same_name(shortest, form) for form in self.forms):
                 return shortest
         return best
@@ -618,6 +618,13 @@ class _Scanner:
             target.kind = "name"
         target.first = min(target.first, source.first)
         del self.found[source.key]
+
+
+def _base_form_rank(form: str) -> tuple[int, int]:
+    """Order name variants so the likely base form comes first: shortest, and among Russian
+    forms of equal length the one without an oblique case ending ("Москва" before "Москве")."""
+    oblique = bool(_CYRILLIC.match(form)) and form.endswith(("е", "у", "ю", "ой", "ом", "ы", "и"))
+    return len(form), int(oblique)
 
 
 def _variant_group(display: str) -> tuple[int, str]:
