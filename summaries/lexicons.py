@@ -89,7 +89,7 @@ def _frequencies(lang: str) -> dict[str, float]:
         return {}
     # Bucket i holds the words with frequency 10 ** (-i / 100), i.e. Zipf 9 - i / 100.
     buckets = wordfreq.read_cBpack(str(path))
-    last = int(round((9 - floor) * 100))
+    last = round((9 - floor) * 100)
     return {
         word: round(9 - i / 100, 2)
         for i, bucket in enumerate(buckets[: last + 1])
