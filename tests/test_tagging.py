@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -325,15 +324,3 @@ def test_auto_tags_on_any_text(title: str, body: str, language: str) -> None:
     assert len({t.key for t in tags}) == len(tags)
     for tag in tags:
         assert validate_tag(tag.display) == tag.display
-
-
-def test_auto_tags_are_fast(seed_tags: list[Tag]) -> None:
-    report = parse_report(decode_bytes(SEED.read_bytes()))
-    auto_tags(EN_TITLE, EN_BODY, "en")  # models loaded once
-    runs = 20
-    start = time.perf_counter()
-    for _ in range(runs):
-        auto_tags(report.title, report.body, "de")
-        auto_tags(EN_TITLE, EN_BODY, "en")
-    per_article = (time.perf_counter() - start) / (2 * runs)
-    assert per_article < 0.05, per_article  # the target is < 20 ms; slack for a busy CI
