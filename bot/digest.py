@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from html import escape
 
@@ -23,6 +24,7 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from bot.formatting import article_html, hashtag
 from bot.i18n import Translator, pick_language, translator
+from bot.lengths import SummaryLengths
 from bot.render import BLOCK_LIMIT, pack
 from bot.schedule import digest_due
 from summaries.models import utcnow
@@ -64,6 +66,7 @@ class DigestRunner:
     def __init__(self, store: Store, *, interval: float = 30.0) -> None:
         self.store = store
         self.interval = interval
+        self.lengths = SummaryLengths(store)
         self.owner = f"digest:{socket.gethostname()}:{os.getpid()}"
 
     async def run(self, bot: Bot, stop: asyncio.Event) -> None:
@@ -93,7 +96,12 @@ class DigestRunner:
             await asyncio.to_thread(store.finish_digest, chat_id, [], self.owner, now=now)
             return 0
         t = translator(pick_language(config.language, config.chat_language))
-        texts = digest_messages(t, items, config.summary_sentences)
+        n = config.summary_sentences
+        items = [
+            replace(item, summary=await self.lengths.aget(item.article_id, n, item.summary))
+            for item in items
+        ]
+        texts = digest_messages(t, items, n)
         message_id: int | None = None
         try:
             for text in texts:

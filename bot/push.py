@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions
@@ -24,6 +24,7 @@ from telegram import InlineKeyboardMarkup, LinkPreviewOptions
 from bot import keyboards
 from bot.formatting import article_html, article_plain
 from bot.i18n import pick_language, translator
+from bot.lengths import SummaryLengths
 from bot.schedule import passes_filters, quiet_until
 from summaries.models import utcnow
 from summaries.store import ChatConfig, DeliveryJob, Store
@@ -94,8 +95,9 @@ class PushGate:
     (`plan.html`, `plan.plain`, `plan.keyboard`, `plan.link_preview`, `plan.thread_id`).
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, lengths: SummaryLengths | None = None) -> None:
         self.store = store
+        self.lengths = lengths or SummaryLengths(store)
 
     async def admit(
         self, jobs: Sequence[DeliveryJob], owner: str | None, *, now: datetime | None = None
@@ -108,8 +110,14 @@ class PushGate:
         admitted: list[tuple[DeliveryJob, PushPlan]] = []
         parked: list[int] = []
         for job in jobs:
-            plan = plan_push(configs.get(job.chat_id, ChatConfig(job.chat_id)), job, now=now)
+            config = configs.get(job.chat_id, ChatConfig(job.chat_id))
+            plan = plan_push(config, job, now=now)
             if plan.action == "send":
+                wanted = config.summary_sentences
+                if wanted != len(job.summary):
+                    summary = await self.lengths.aget(job.article_id, wanted, job.summary)
+                    job = replace(job, summary=summary)
+                    plan = render_push(config, job)
                 admitted.append((job, plan))
             elif plan.action == "digest":
                 parked.append(job.delivery_id)

@@ -51,6 +51,7 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     heading = (
         t("<b>Latest on {tag}</b>", tag=escape(tag.display)) if tag else t("<b>Latest news</b>")
     )
+    articles = await request.with_length(articles)
     for text in article_list(t, heading, articles, request.config.summary_sentences):
         await request.reply(text)
 
@@ -72,5 +73,6 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await request.reply(t("Nothing found for {query}.", query=f"<i>{escape(query)}</i>"))
         return
     heading = t("<b>Best matches for</b> {query}", query=f"<i>{escape(query)}</i>")
+    articles = await request.with_length(articles)
     for text in article_list(t, heading, articles, request.config.summary_sentences):
         await request.reply(text)

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import Any, TypeVar
 
@@ -28,9 +28,10 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.i18n import N_, Translator, pick_language, translator
+from bot.lengths import SummaryLengths
 from bot.settings import Settings
 from summaries.errors import InputError
-from summaries.store import ChatConfig, Store, TagRef
+from summaries.store import ArticleBrief, ChatConfig, Store, TagRef
 from summaries.tagging import MAX_TAG_LENGTH, tag_key, validate_tag
 
 log = logging.getLogger(__name__)
@@ -236,6 +237,14 @@ class Request:
             return True
         await self.reply(self.t(REFUSAL))
         return False
+
+    async def with_length(self, articles: list[ArticleBrief]) -> list[ArticleBrief]:
+        """The articles with summaries of the chat's chosen length."""
+        lengths = self.context.bot_data.get("summary_lengths")
+        if lengths is None:
+            lengths = self.context.bot_data["summary_lengths"] = SummaryLengths(self.store)
+        n = self.config.summary_sentences
+        return [replace(a, summary=await lengths.aget(a.id, n, a.summary)) for a in articles]
 
     def is_bot_admin(self) -> bool:
         """Whether the person is one of the bot's operators (ADMIN_IDS)."""

@@ -12,6 +12,7 @@ from summaries.store.articles import ArticleQueries, NewArticle, StoredArticle
 from summaries.store.base import StoreBase, TagRef, content_hash
 from summaries.store.chats import ChatConfig, ChatQueries
 from summaries.store.digests import DigestItem, DigestQueries
+from summaries.store.lengths import SummaryLengthQueries
 from summaries.store.outbox import DeliveryJob, OutboxQueries
 from summaries.store.search import ArticleBrief, SearchQueries, TagCount
 from summaries.store.sources import SourceInfo, SourceQueries
@@ -41,6 +42,7 @@ class Store(
     SearchQueries,
     StatsQueries,
     DigestQueries,
+    SummaryLengthQueries,
     StoreBase,
 ):
     """The article store: articles, tags, chats, subscriptions and the delivery outbox."""

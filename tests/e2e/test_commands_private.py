@@ -165,6 +165,10 @@ def test_settings_typed_and_buttons(bot: BotUnderTest) -> None:
     assert "not a time zone" in chat.say("/settings timezone Mars/Base")["text"]
     assert "Unknown setting" in chat.say("/settings colour blue")["text"]
     assert "from 1 to 10" in chat.say("/settings length 11")["text"]
+    chat.say("/settings length 1")
+    latest = chat.say("/latest Sport 1")["text"]
+    assert "Bayern Munich won the match 3-1." in latest
+    assert "The coach praised the team." not in latest
 
 
 def test_lang_switches_the_interface(bot: BotUnderTest) -> None:
