@@ -31,14 +31,20 @@ FILES = ("bbc-news-summary-dev.jsonl", "orangesum-abstract-dev.jsonl", "fundus-e
 
 
 def write_dumps(data: Path, n: int, directory: Path) -> list[Path]:
-    """N seed-format report files from real eval articles (round-robin over the files)."""
+    """N seed-format report files from distinct real eval articles, the files interleaved.
+
+    Beyond the number of eval articles (about 2,200) records repeat, and the repeats are
+    (correctly) found as already stored.
+    """
     pools = [list(_records_of(data / name)) for name in FILES if (data / name).exists()]
-    if not pools or not any(pools):
+    if not any(pools):
         raise SystemExit(f"no eval JSONL files under {data}")
+    order = [
+        pool[i] for i in range(max(len(pool) for pool in pools)) for pool in pools if i < len(pool)
+    ]
     paths = []
     for i in range(n):
-        pool = pools[i % len(pools)]
-        record = pool[(i // len(pools)) % len(pool)]
+        record = order[i % len(order)]
         path = directory / f"{i:06d}.txt"
         path.write_text(
             f"{record['title']}\n\n{record['text']}\n\nTags: {record.get('topic') or ''}\n",
@@ -93,6 +99,31 @@ def run_backend(url: str, paths: list[Path], workers: int) -> dict[str, object]:
     }
 
 
+def stage_times(paths: list[Path], sample: int = 100) -> dict[str, float]:
+    """Milliseconds per article for each CPU stage of the pipeline (no database)."""
+    from summaries.dedup import simhash
+    from summaries.language import detect_language
+    from summaries.report import parse_report
+    from summaries.summarizer import summarize
+    from summaries.tagging import auto_tags
+
+    reports = [parse_report(p.read_text(encoding="utf-8")) for p in paths[:sample]]
+    languages = [detect_language(f"{r.title}\n{r.body}") for r in reports]
+    stages = {
+        "language": lambda r, lang: detect_language(f"{r.title}\n{r.body}"),
+        "summary": lambda r, lang: summarize(r.body, lang, sentences=3, title=r.title),
+        "auto_tags": lambda r, lang: auto_tags(r.title, r.body, lang, limit=8),
+        "simhash": lambda r, lang: simhash(f"{r.title}\n{r.body}"),
+    }
+    result = {}
+    for name, stage in stages.items():
+        started = time.perf_counter()
+        for report, language in zip(reports, languages, strict=True):
+            stage(report, language)
+        result[name] = round((time.perf_counter() - started) * 1000 / len(reports), 2)
+    return result
+
+
 def _warm_up(sample: Path) -> None:
     """Load models (tokenizers, language ids, lexicons) before timing, in this process."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -130,6 +161,8 @@ def main(argv: list[str]) -> int:
         if args.postgres:
             print(f"ingesting {len(paths)} dumps into PostgreSQL ...", file=sys.stderr)
             result["postgresql"] = _run_postgres(args.postgres, paths, args.workers)
+        result["stage_ms_per_article"] = stage_times(paths)
+        result["load_average"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result))
     return 0
 

@@ -16,9 +16,7 @@ and prints precision and recall as JSON.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +25,8 @@ import numpy as np
 
 __all__ = [
     "CANDIDATE_BITS",
-    "StoryText",
+    "Features",
+    "features",
     "hamming",
     "is_near_duplicate",
     "simhash",
@@ -45,12 +44,6 @@ _MIN_WORDS = 12
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
-
-
-def _shingles(words: Sequence[str]) -> set[str]:
-    if len(words) < SHINGLE:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
 @lru_cache(maxsize=1 << 17)
@@ -101,53 +94,59 @@ def hamming(a: int, b: int) -> int:
 
 
 @dataclass(frozen=True)
-class StoryText:
-    """What the detector looks at: title and body, with precomputed features."""
+class Features:
+    """A text's distinct shingle hashes and its content-word hash counts (sorted arrays)."""
 
-    title: str
-    body: str
+    shingles: np.ndarray
+    words: np.ndarray
+    counts: np.ndarray
 
     @property
-    def text(self) -> str:
-        return f"{self.title}\n{self.body}"
+    def norm(self) -> float:
+        return float(np.sqrt(np.dot(self.counts, self.counts)))
 
 
-def _features(text: str) -> tuple[set[str], Counter[str]]:
+def features(text: str) -> Features:
+    """Computed once per text so one article can be compared with many candidates."""
     words = _words(text)
-    return _shingles(words), Counter(w for w in words if len(w) > 3)
+    shingles = _shingle_hashes(words) if len(words) >= SHINGLE else np.empty(0, np.uint64)
+    content = [w for w in words if len(w) > 3]
+    ids = np.fromiter((_word_hash(w) for w in content), dtype=np.uint64, count=len(content))
+    unique, counts = np.unique(ids, return_counts=True)
+    return Features(shingles, unique, counts.astype(np.float64))
 
 
-def similarity(a: str, b: str) -> float:
+def similarity(a: str | Features, b: str | Features) -> float:
     """How much two texts are the same story, 0..1.
 
     The mean of 3-shingle containment (robust to added or removed paragraphs) and the
     cosine of content-word counts (robust to reworded sentences and reordered paragraphs).
     """
-    shingles_a, words_a = _features(a)
-    shingles_b, words_b = _features(b)
-    if not shingles_a or not shingles_b:
+    fa = a if isinstance(a, Features) else features(a)
+    fb = b if isinstance(b, Features) else features(b)
+    if not len(fa.shingles) or not len(fb.shingles):
         return 0.0
-    containment = len(shingles_a & shingles_b) / min(len(shingles_a), len(shingles_b))
-    return (containment + _cosine(words_a, words_b)) / 2
-
-
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    if not a or not b:
-        return 0.0
-    dot = sum(count * b[word] for word, count in a.items() if word in b)
-    norm = math.sqrt(sum(c * c for c in a.values())) * math.sqrt(sum(c * c for c in b.values()))
-    return dot / norm if norm else 0.0
+    shared = len(np.intersect1d(fa.shingles, fb.shingles, assume_unique=True))
+    containment = shared / min(len(fa.shingles), len(fb.shingles))
+    _, ia, ib = np.intersect1d(fa.words, fb.words, assume_unique=True, return_indices=True)
+    norm = fa.norm * fb.norm
+    cosine = float(np.dot(fa.counts[ia], fb.counts[ib])) / norm if norm else 0.0
+    return (containment + cosine) / 2
 
 
 def is_near_duplicate(
-    a: str,
-    b: str,
+    a: str | Features,
+    b: str | Features,
     *,
     fingerprints: tuple[int | None, int | None] | None = None,
     threshold: float = THRESHOLD,
 ) -> bool:
     """True when `a` and `b` tell the same story (SimHash prefilter, then `similarity`)."""
-    fp_a, fp_b = fingerprints or (simhash(a), simhash(b))
+    if fingerprints is None:
+        if not isinstance(a, str) or not isinstance(b, str):
+            raise TypeError("pass fingerprints with precomputed features")
+        fingerprints = (simhash(a), simhash(b))
+    fp_a, fp_b = fingerprints
     if fp_a is not None and fp_b is not None and hamming(fp_a, fp_b) > CANDIDATE_BITS:
         return False
     return similarity(a, b) >= threshold

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from summaries.dedup import is_near_duplicate, nearest, simhash
+from summaries.dedup import features, is_near_duplicate, nearest, simhash
 from summaries.errors import InputError
 from summaries.incoming import IncomingArticle
 from summaries.jsonl import is_jsonl, read_jsonl
@@ -35,7 +35,7 @@ AUTO_TAG_LIMIT = 8
 STDIN = "-"
 # Near-duplicates are looked for among the stories of this period.
 STORY_WINDOW = dt.timedelta(days=3)
-_STORY_CANDIDATES = 8
+_STORY_CANDIDATES = 5
 _STORY_REFRESH = dt.timedelta(seconds=1)
 _GLOB_CHARS = frozenset("*?[")
 
@@ -179,12 +179,14 @@ class Ingestor:
             return None
         self._refresh_stories()
         ids = nearest(fingerprint, self._stories.items())[:_STORY_CANDIDATES]
+        if not ids:
+            return None
         texts = self.store.article_texts(ids)
-        text = f"{title}\n{body}"
+        mine = features(f"{title}\n{body}")
         for article_id in ids:
             if article_id in texts and is_near_duplicate(
-                text,
-                "\n".join(texts[article_id]),
+                mine,
+                features("\n".join(texts[article_id])),
                 fingerprints=(fingerprint, self._stories[article_id]),
             ):
                 return article_id

@@ -6,6 +6,8 @@ import json
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
 from summaries.db import upgrade
 from summaries.ingest import Ingestor
 from summaries.jsonl import read_jsonl
@@ -101,3 +103,15 @@ def test_concurrent_ingest_processes_store_each_article_once(
         assert store.article_count() == 2
     finally:
         store.close()
+
+
+def test_bench_ingest_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from summaries import bench_ingest
+
+    data = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+    if not data.exists():
+        pytest.skip("../shared/eval is not available")
+    assert bench_ingest.main(["--n", "4", "--postgres", "", "--data", str(data)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["sqlite"]["stored"] == 4 and result["sqlite"]["articles_per_second"] > 0
+    assert set(result["stage_ms_per_article"]) == {"language", "summary", "auto_tags", "simhash"}
