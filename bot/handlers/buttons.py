@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -78,6 +78,8 @@ async def _dispatch(request: Request, data: Callback, message: Message | None) -
             notice = t("Unsubscribed from {tag}.", tag=tag.display)
         if action == callbacks.UNSUBSCRIBE_FROM_LIST:
             await safe_edit(message, *await list_text(request))
+        else:
+            await _drop_callback_buttons(message)
         return notice
     if action == callbacks.TAGS_PAGE:
         await safe_edit(message, *await tags_page(request, data.int_arg(0)))
@@ -118,6 +120,20 @@ async def _dispatch(request: Request, data: Callback, message: Message | None) -
     if action == callbacks.SETTING:
         return await _setting(request, data.args[0], message)
     return t(STALE)
+
+
+async def _drop_callback_buttons(message: Message | None) -> None:
+    """Under a pushed article, keep only the link button once the tag is unsubscribed."""
+    if message is None or message.reply_markup is None:
+        return
+    rows = [
+        [button for button in row if button.url] for row in message.reply_markup.inline_keyboard
+    ]
+    rows = [row for row in rows if row]
+    try:
+        await message.edit_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+    except BadRequest as error:
+        log.info("Could not update the buttons of %s: %s", message.message_id, error.message)
 
 
 async def _followed_tag(request: Request, digest: str) -> TagRef | None:

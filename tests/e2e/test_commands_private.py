@@ -6,7 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
+from telegram import Bot
 
+from bot.push import render_push
+from summaries.store import ChatConfig, DeliveryJob
 from tests.e2e.commands_kit import (
     OPERATOR,
     BotUnderTest,
@@ -209,3 +212,23 @@ def test_operator_commands(bot: BotUnderTest, httpserver: HTTPServer) -> None:
     assert replies[1]["text"] == "1 new article, 0 already known, 0 errors."
     assert "Harbour reopens" in operator.say("/search harbour Hamburg")["text"]
     assert "Source removed." in operator.say("/sources remove 1")["text"]
+
+
+async def test_buttons_under_a_pushed_article(bot: BotUnderTest) -> None:
+    chat = Chat(bot, language="de")
+    chat.say("/subscribe USA Sport")
+    job = DeliveryJob(1, chat.chat_id, "private", 1, 1, "Blinken ruft Aliyev an", ("Satz.",),
+                      ("USA",), "https://example.org/a", "USA", "de")  # fmt: skip
+    plan = render_push(ChatConfig(chat.chat_id, language="de"), job)
+    async with Bot(bot.emulator.token, base_url=bot.emulator.ptb_base_url) as telegram:
+        sent = await telegram.send_message(
+            chat.chat_id, plan.html, parse_mode="HTML", reply_markup=plan.keyboard
+        )
+    pushed = chat.message(sent.message_id)
+    assert [b["text"] for b in buttons(pushed)] == ["USA abbestellen", "Artikel öffnen"]
+    answer = chat.press(pushed, button_data(pushed, "abbestellen"))
+    assert answer["text"] == "USA abbestellt."
+    assert [b["text"] for b in buttons(chat.message(sent.message_id))] == ["Artikel öffnen"]
+    assert "USA" not in chat.say("/list")["text"]
+    again = chat.press(pushed, button_data(pushed, "abbestellen"), force=True)
+    assert again["text"] == "Dieser Chat folgt dem Tag nicht mehr."
