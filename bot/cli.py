@@ -27,9 +27,13 @@ def _delegated() -> dict[str, Callable[[list[str]], int]]:
 
 def _bench(argv: list[str]) -> int:
     """`newsbot bench WHAT ...`: each benchmark parses its own arguments."""
+    from bot import bench as delivery_bench
     from summaries import bench_ingest
 
-    benches: dict[str, Callable[[list[str]], int]] = {"ingest": bench_ingest.main}
+    benches: dict[str, Callable[[list[str]], int]] = {
+        "ingest": bench_ingest.main,
+        **delivery_bench.COMMANDS,
+    }
     if not argv or argv[0] not in benches:
         print(f"usage: newsbot bench {{{','.join(benches)}}} [options]", file=sys.stderr)
         return 0 if argv[:1] in (["-h"], ["--help"]) else EXIT_USAGE

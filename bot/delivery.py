@@ -220,7 +220,8 @@ class DeliveryWorker:
                 await asyncio.wait_for(self._room.wait(), timeout=wait)
 
     def _has_room(self) -> bool:
-        return len(self.scheduler) + len(self._in_flight) < self.max_buffered
+        """Refill below half full: fewer, bigger claims instead of one row at a time."""
+        return len(self.scheduler) + len(self._in_flight) < self.max_buffered // 2
 
     async def _claim(self) -> int:
         room = self.max_buffered - len(self.scheduler) - len(self._in_flight)

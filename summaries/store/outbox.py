@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, literal, select, update
+from sqlalchemy import Select, bindparam, delete, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from summaries.models import (
@@ -62,19 +62,10 @@ class OutboxQueries(StoreBase):
             created += self._plan_article(article_id)
         return created
 
-    def _plan_article(self, article_id: int) -> int:
-        now = utcnow()
-        matches = (
-            select(
-                Subscription.chat_id,
-                literal(article_id),
-                func.min(Subscription.tag_display),
-                literal(DeliveryState.PENDING.value),
-                literal(0),
-                literal(now, type_=Delivery.next_attempt_at.type),
-                literal(now, type_=Delivery.created_at.type),
-                literal(now, type_=Delivery.updated_at.type),
-            )
+    def _matching_chats(self, article_id: int) -> Select[Any]:
+        """One row per active chat subscribed to any of the article's tags (by tag key)."""
+        return (
+            select(Subscription.chat_id, func.min(Subscription.tag_display))
             .join(Tag, Tag.key == Subscription.tag_key)
             .join(ArticleTag, ArticleTag.tag_id == Tag.id)
             .join(Chat, Chat.id == Subscription.chat_id)
@@ -85,6 +76,26 @@ class OutboxQueries(StoreBase):
                 Article.duplicate_of_id.is_(None),
             )
             .group_by(Subscription.chat_id)
+        )
+
+    def matching_chat_ids(self, article_id: int) -> list[int]:
+        """The chats an article goes to (what planning inserts), for benchmarks and admins."""
+        with self.session() as session:
+            return [row[0] for row in session.execute(self._matching_chats(article_id))]
+
+    def _plan_article(self, article_id: int) -> int:
+        now = utcnow()
+        matches = self._matching_chats(article_id).add_columns(
+            literal(DeliveryState.PENDING.value),
+            literal(0),
+            literal(now, type_=Delivery.next_attempt_at.type),
+            literal(now, type_=Delivery.created_at.type),
+            literal(now, type_=Delivery.updated_at.type),
+        )
+        matches = matches.with_only_columns(
+            matches.selected_columns[0],
+            literal(article_id),
+            *matches.selected_columns[1:],
         )
         statement = (
             self._insert(Delivery)
