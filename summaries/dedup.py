@@ -19,7 +19,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -46,9 +45,22 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-@lru_cache(maxsize=1 << 17)
+_WORD_IDS: dict[str, int] = {}
+_WORD_IDS_MAX = 1 << 19
+
+
 def _word_hash(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+    found = _WORD_IDS.get(word)
+    if found is None:
+        if len(_WORD_IDS) >= _WORD_IDS_MAX:
+            _WORD_IDS.clear()
+        digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+        found = _WORD_IDS[word] = int.from_bytes(digest, "little")
+    return found
+
+
+def _word_ids(words: Sequence[str]) -> np.ndarray:
+    return np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
 
 
 # Odd 64-bit multipliers that mix the three words of a shingle position-dependently.
@@ -61,7 +73,7 @@ _MIX = (
 
 def _shingle_hashes(words: Sequence[str]) -> np.ndarray:
     """Distinct 64-bit hashes of the word 3-shingles (stable across processes)."""
-    ids = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    ids = _word_ids(words)
     n = len(ids) - SHINGLE + 1
     mixed = ids[:n] * _MIX[0] + ids[1 : n + 1] * _MIX[1] + ids[2 : n + 2] * _MIX[2]
     # splitmix64 finaliser: every output bit depends on every input bit.
@@ -73,15 +85,20 @@ def _shingle_hashes(words: Sequence[str]) -> np.ndarray:
     return np.unique(mixed)
 
 
-def simhash(text: str) -> int | None:
+def simhash(text: str | Features) -> int | None:
     """A signed 64-bit SimHash of the text's word 3-shingles (None for very short texts).
 
-    Signed so it fits a SQL BIGINT on every backend.
+    Signed so it fits a SQL BIGINT on every backend. Accepts precomputed `features`.
     """
-    words = _words(text)
-    if len(words) < _MIN_WORDS:
-        return None
-    hashes = _shingle_hashes(words)
+    if isinstance(text, str):
+        words = _words(text)
+        if len(words) < _MIN_WORDS:
+            return None
+        hashes = _shingle_hashes(words)
+    else:
+        hashes = text.shingles
+        if len(hashes) < _MIN_WORDS - SHINGLE + 1:
+            return None
     bits = np.unpackbits(hashes.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1)
     votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(hashes)
     value = int.from_bytes(np.packbits(votes > 0).tobytes(), "big")
@@ -111,7 +128,7 @@ def features(text: str) -> Features:
     words = _words(text)
     shingles = _shingle_hashes(words) if len(words) >= SHINGLE else np.empty(0, np.uint64)
     content = [w for w in words if len(w) > 3]
-    ids = np.fromiter((_word_hash(w) for w in content), dtype=np.uint64, count=len(content))
+    ids = _word_ids(content)
     unique, counts = np.unique(ids, return_counts=True)
     return Features(shingles, unique, counts.astype(np.float64))
 

@@ -11,11 +11,12 @@ import datetime as dt
 import glob
 import logging
 import sys
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from summaries.dedup import features, is_near_duplicate, nearest, simhash
+from summaries.dedup import Features, features, is_near_duplicate, nearest, simhash
 from summaries.errors import InputError
 from summaries.incoming import IncomingArticle
 from summaries.jsonl import is_jsonl, read_jsonl
@@ -37,6 +38,7 @@ STDIN = "-"
 STORY_WINDOW = dt.timedelta(days=3)
 _STORY_CANDIDATES = 5
 _STORY_REFRESH = dt.timedelta(seconds=1)
+_FEATURE_CACHE = 4096  # story heads whose text features stay in memory
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -99,6 +101,7 @@ class Ingestor:
         self._stories_after = 0
         self._stories_loaded: dt.datetime | None = None
         self._stories_checked: dt.datetime | None = None
+        self._features: OrderedDict[int, Features] = OrderedDict()
 
     def ingest_text(self, text: str, origin: str) -> IngestOutcome:
         try:
@@ -136,8 +139,9 @@ class Ingestor:
             )
         except InputError as error:
             return IngestOutcome(origin, error=f"{origin}: {error}")
-        fingerprint = simhash(f"{title}\n{body}")
-        story = self._story_of(title, body, fingerprint)
+        mine = features(f"{title}\n{body}")
+        fingerprint = simhash(mine)
+        story = self._story_of(mine, fingerprint)
         stored = self.store.add_article(
             NewArticle(
                 title=title,
@@ -162,6 +166,7 @@ class Ingestor:
             self.store.mark_duplicate(stored.id, story)
         elif stored.created and fingerprint is not None:
             self._stories[stored.id] = fingerprint
+            self._remember(stored.id, mine)
         return IngestOutcome(
             origin,
             article_id=stored.id,
@@ -173,7 +178,7 @@ class Ingestor:
             duplicate_of=story if stored.created else None,
         )
 
-    def _story_of(self, title: str, body: str, fingerprint: int | None) -> int | None:
+    def _story_of(self, mine: Features, fingerprint: int | None) -> int | None:
         """The earlier article (story head) this one is a near-duplicate of, if any."""
         if fingerprint is None:
             return None
@@ -181,16 +186,24 @@ class Ingestor:
         ids = nearest(fingerprint, self._stories.items())[:_STORY_CANDIDATES]
         if not ids:
             return None
-        texts = self.store.article_texts(ids)
-        mine = features(f"{title}\n{body}")
+        missing = [i for i in ids if i not in self._features]
+        for article_id, (head, text) in self.store.article_texts(missing).items():
+            self._remember(article_id, features(f"{head}\n{text}"))
         for article_id in ids:
-            if article_id in texts and is_near_duplicate(
+            head_features = self._features.get(article_id)
+            if head_features is not None and is_near_duplicate(
                 mine,
-                features("\n".join(texts[article_id])),
+                head_features,
                 fingerprints=(fingerprint, self._stories[article_id]),
             ):
                 return article_id
         return None
+
+    def _remember(self, article_id: int, found: Features) -> None:
+        self._features[article_id] = found
+        self._features.move_to_end(article_id)
+        while len(self._features) > _FEATURE_CACHE:
+            self._features.popitem(last=False)
 
     def _refresh_stories(self) -> None:
         now = dt.datetime.now(dt.UTC)
