@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ import numpy as np
 __all__ = [
     "CANDIDATE_BITS",
     "Features",
+    "StoryIndex",
     "features",
     "hamming",
     "is_near_duplicate",
@@ -86,21 +88,19 @@ def _shingle_hashes(words: Sequence[str]) -> np.ndarray:
 
 
 def simhash(text: str | Features) -> int | None:
-    """A signed 64-bit SimHash of the text's word 3-shingles (None for very short texts).
+    """A signed 64-bit SimHash of the text's content words, weighted by log frequency.
 
-    Signed so it fits a SQL BIGINT on every backend. Accepts precomputed `features`.
+    None for very short texts. Words rather than shingles: a reworded or updated version
+    keeps most of its words but few of its 3-word sequences, so versions of one story stay
+    close in this space and the closest stored stories are the right candidates. Signed so
+    it fits a SQL BIGINT on every backend. Accepts precomputed `features`.
     """
-    if isinstance(text, str):
-        words = _words(text)
-        if len(words) < _MIN_WORDS:
-            return None
-        hashes = _shingle_hashes(words)
-    else:
-        hashes = text.shingles
-        if len(hashes) < _MIN_WORDS - SHINGLE + 1:
-            return None
-    bits = np.unpackbits(hashes.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1)
-    votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(hashes)
+    found = features(text) if isinstance(text, str) else text
+    if len(found.shingles) < _MIN_WORDS - SHINGLE + 1 or not len(found.words):
+        return None
+    bits = np.unpackbits(found.words.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1)
+    weights = np.log1p(found.counts)
+    votes = (bits.astype(np.float64) * 2 - 1).T @ weights
     value = int.from_bytes(np.packbits(votes > 0).tobytes(), "big")
     return value - (1 << 64) if value >= 1 << 63 else value
 
@@ -182,6 +182,79 @@ def nearest(
     close = np.flatnonzero(distances <= bits)
     order = close[np.argsort(distances[close], kind="stable")]
     return [int(i) for i in ids[order]]
+
+
+class StoryIndex:
+    """Story heads in memory: fingerprints for the search, text features for the check.
+
+    `match` verifies the `candidates` closest heads within `CANDIDATE_BITS`; features of
+    heads not in the bounded cache come from `load` (the store), so memory stays flat.
+    """
+
+    def __init__(self, *, candidates: int = 5, cache: int = 4096) -> None:
+        self.candidates = candidates
+        self.cache = cache
+        self._prints: dict[int, int] = {}
+        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
+        self._features: OrderedDict[int, Features] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._prints)
+
+    def clear(self) -> None:
+        self._prints.clear()
+        self._features.clear()
+        self._arrays = None
+
+    def add(self, head_id: int, fingerprint: int, found: Features | None = None) -> None:
+        self._prints[head_id] = fingerprint
+        self._arrays = None
+        if found is not None:
+            self._remember(head_id, found)
+
+    def closest(self, fingerprint: int) -> list[int]:
+        if not self._prints:
+            return []
+        if self._arrays is None:
+            self._arrays = (
+                np.fromiter(self._prints.keys(), dtype=np.int64, count=len(self._prints)),
+                np.fromiter(self._prints.values(), dtype=np.int64, count=len(self._prints)),
+            )
+        ids, prints = self._arrays
+        distances = np.bitwise_count(prints ^ np.int64(fingerprint))
+        close = np.flatnonzero(distances <= CANDIDATE_BITS)
+        order = close[np.argsort(distances[close], kind="stable")][: self.candidates]
+        return [int(i) for i in ids[order]]
+
+    def match(
+        self,
+        found: Features,
+        fingerprint: int | None,
+        load: Callable[[list[int]], dict[int, Features]] | None = None,
+    ) -> int | None:
+        """The head of the story `found` belongs to, or None for a new story."""
+        if fingerprint is None:
+            return None
+        ids = self.closest(fingerprint)
+        missing = [i for i in ids if i not in self._features]
+        if missing and load is not None:
+            for head_id, head_features in load(missing).items():
+                self._remember(head_id, head_features)
+        best, best_score = None, THRESHOLD
+        for head_id in ids:  # the most similar head wins, not merely the first that passes
+            head_features = self._features.get(head_id)
+            if head_features is None:
+                continue
+            score = similarity(found, head_features)
+            if score >= best_score:
+                best, best_score = head_id, score
+        return best
+
+    def _remember(self, head_id: int, found: Features) -> None:
+        self._features[head_id] = found
+        self._features.move_to_end(head_id)
+        while len(self._features) > self.cache:
+            self._features.popitem(last=False)
 
 
 if __name__ == "__main__":  # pragma: no cover - measurement entry point

@@ -11,12 +11,11 @@ import datetime as dt
 import glob
 import logging
 import sys
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from summaries.dedup import Features, features, is_near_duplicate, nearest, simhash
+from summaries.dedup import Features, StoryIndex, features, simhash
 from summaries.errors import InputError
 from summaries.incoming import IncomingArticle
 from summaries.jsonl import is_jsonl, read_jsonl
@@ -38,7 +37,6 @@ STDIN = "-"
 STORY_WINDOW = dt.timedelta(days=3)
 _STORY_CANDIDATES = 5
 _STORY_REFRESH = dt.timedelta(seconds=1)
-_FEATURE_CACHE = 4096  # story heads whose text features stay in memory
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -97,11 +95,10 @@ class Ingestor:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._stories: dict[int, int] = {}  # story head id -> fingerprint
+        self._stories = StoryIndex(candidates=_STORY_CANDIDATES)
         self._stories_after = 0
         self._stories_loaded: dt.datetime | None = None
         self._stories_checked: dt.datetime | None = None
-        self._features: OrderedDict[int, Features] = OrderedDict()
 
     def ingest_text(self, text: str, origin: str) -> IngestOutcome:
         try:
@@ -165,8 +162,7 @@ class Ingestor:
         if stored.created and story is not None:
             self.store.mark_duplicate(stored.id, story)
         elif stored.created and fingerprint is not None:
-            self._stories[stored.id] = fingerprint
-            self._remember(stored.id, mine)
+            self._stories.add(stored.id, fingerprint, mine)
         return IngestOutcome(
             origin,
             article_id=stored.id,
@@ -183,27 +179,13 @@ class Ingestor:
         if fingerprint is None:
             return None
         self._refresh_stories()
-        ids = nearest(fingerprint, self._stories.items())[:_STORY_CANDIDATES]
-        if not ids:
-            return None
-        missing = [i for i in ids if i not in self._features]
-        for article_id, (head, text) in self.store.article_texts(missing).items():
-            self._remember(article_id, features(f"{head}\n{text}"))
-        for article_id in ids:
-            head_features = self._features.get(article_id)
-            if head_features is not None and is_near_duplicate(
-                mine,
-                head_features,
-                fingerprints=(fingerprint, self._stories[article_id]),
-            ):
-                return article_id
-        return None
+        return self._stories.match(mine, fingerprint, self._load_features)
 
-    def _remember(self, article_id: int, found: Features) -> None:
-        self._features[article_id] = found
-        self._features.move_to_end(article_id)
-        while len(self._features) > _FEATURE_CACHE:
-            self._features.popitem(last=False)
+    def _load_features(self, ids: list[int]) -> dict[int, Features]:
+        return {
+            article_id: features(f"{title}\n{body}")
+            for article_id, (title, body) in self.store.article_texts(ids).items()
+        }
 
     def _refresh_stories(self) -> None:
         now = dt.datetime.now(dt.UTC)
@@ -215,7 +197,8 @@ class Ingestor:
             return  # our own articles are added as we store them; others' within a second
         self._stories_checked = now
         fresh = self.store.story_candidates(since=now - STORY_WINDOW, after_id=self._stories_after)
-        self._stories.update(fresh)
+        for head_id, fingerprint in fresh:
+            self._stories.add(head_id, fingerprint)
         if fresh:
             self._stories_after = max(self._stories_after, max(i for i, _ in fresh))
 
