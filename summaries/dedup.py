@@ -15,11 +15,13 @@ and prints precision and recall as JSON.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -38,9 +40,15 @@ SHINGLE = 3
 # Fingerprints further apart than this are not even compared in full.
 CANDIDATE_BITS = 28
 # Confirmed when the blended similarity reaches this.
-THRESHOLD = 0.5
+THRESHOLD = 0.55
 _WORD = re.compile(r"[^\W_]+")
 _MIN_WORDS = 12
+# MinHash LSH over content words: heads sharing one band of two min-hashes are candidates.
+_BANDS, _ROWS = 16, 2
+_SEEDS = np.random.default_rng(20261127)
+_MIN_A = _SEEDS.integers(1, 1 << 63, size=_BANDS * _ROWS, dtype=np.uint64) | np.uint64(1)
+_MIN_B = _SEEDS.integers(0, 1 << 63, size=_BANDS * _ROWS, dtype=np.uint64)
+_STOP_LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "pl", "pt", "ru", "tr")
 
 
 def _words(text: str) -> list[str]:
@@ -184,11 +192,35 @@ def nearest(
     return [int(i) for i in ids[order]]
 
 
+@cache
+def _stop_hashes() -> np.ndarray:
+    """Hashes of function words of every supported language (no use as story anchors)."""
+    from summaries.lexicon import stop_words_for
+
+    words: set[str] = set()
+    for language in _STOP_LANGUAGES:
+        with contextlib.suppress(LookupError, OSError, ValueError):
+            words.update(w.casefold() for w in stop_words_for(language))
+    return np.unique(_word_ids(sorted(words)))
+
+
+def band_keys(found: Features) -> list[int]:
+    """LSH keys of a text: versions of one story share at least one with high probability."""
+    words = found.words[~np.isin(found.words, _stop_hashes(), assume_unique=True)]
+    if not len(words):
+        return []
+    hashed = words[None, :] * _MIN_A[:, None] + _MIN_B[:, None]
+    hashed ^= hashed >> np.uint64(29)
+    rows = hashed.min(axis=1).reshape(_BANDS, _ROWS)
+    return [hash((band, *(int(v) for v in rows[band]))) for band in range(_BANDS)]
+
+
 class StoryIndex:
     """Story heads in memory: fingerprints for the search, text features for the check.
 
-    `match` verifies the `candidates` closest heads within `CANDIDATE_BITS`; features of
-    heads not in the bounded cache come from `load` (the store), so memory stays flat.
+    `match` verifies the `candidates` closest heads within `CANDIDATE_BITS` and the
+    `candidates` heads sharing the most LSH bands; the most similar head above the threshold
+    wins. Features of heads not in the bounded cache come from `load` (the store).
     """
 
     def __init__(self, *, candidates: int = 5, cache: int = 4096) -> None:
@@ -197,6 +229,7 @@ class StoryIndex:
         self._prints: dict[int, int] = {}
         self._arrays: tuple[np.ndarray, np.ndarray] | None = None
         self._features: OrderedDict[int, Features] = OrderedDict()
+        self._bands: dict[int, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self._prints)
@@ -204,6 +237,7 @@ class StoryIndex:
     def clear(self) -> None:
         self._prints.clear()
         self._features.clear()
+        self._bands.clear()
         self._arrays = None
 
     def add(self, head_id: int, fingerprint: int, found: Features | None = None) -> None:
@@ -211,6 +245,15 @@ class StoryIndex:
         self._arrays = None
         if found is not None:
             self._remember(head_id, found)
+            for key in band_keys(found):
+                self._bands.setdefault(key, []).append(head_id)
+
+    def banded(self, found: Features) -> list[int]:
+        """Heads sharing LSH bands with `found`, most shared first."""
+        votes: Counter[int] = Counter()
+        for key in band_keys(found):
+            votes.update(self._bands.get(key, ()))
+        return [head_id for head_id, _ in votes.most_common(self.candidates)]
 
     def closest(self, fingerprint: int) -> list[int]:
         if not self._prints:
@@ -235,7 +278,7 @@ class StoryIndex:
         """The head of the story `found` belongs to, or None for a new story."""
         if fingerprint is None:
             return None
-        ids = self.closest(fingerprint)
+        ids = list(dict.fromkeys([*self.closest(fingerprint), *self.banded(found)]))
         missing = [i for i in ids if i not in self._features]
         if missing and load is not None:
             for head_id, head_features in load(missing).items():

@@ -37,6 +37,7 @@ STDIN = "-"
 STORY_WINDOW = dt.timedelta(days=3)
 _STORY_CANDIDATES = 5
 _STORY_REFRESH = dt.timedelta(seconds=1)
+_PRELOAD_FEATURES = 1000
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -197,8 +198,11 @@ class Ingestor:
             return  # our own articles are added as we store them; others' within a second
         self._stories_checked = now
         fresh = self.store.story_candidates(since=now - STORY_WINDOW, after_id=self._stories_after)
+        # Stories stored by other processes: the newest get text features (for the LSH
+        # bands) now, older ones only when their fingerprint makes them a candidate.
+        loaded = self._load_features([head_id for head_id, _ in fresh[:_PRELOAD_FEATURES]])
         for head_id, fingerprint in fresh:
-            self._stories.add(head_id, fingerprint)
+            self._stories.add(head_id, fingerprint, loaded.get(head_id))
         if fresh:
             self._stories_after = max(self._stories_after, max(i for i, _ in fresh))
 
