@@ -234,6 +234,9 @@ class StoryIndex:
     def __len__(self) -> int:
         return len(self._prints)
 
+    def __contains__(self, head_id: object) -> bool:
+        return head_id in self._prints
+
     def clear(self) -> None:
         self._prints.clear()
         self._features.clear()

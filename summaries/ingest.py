@@ -200,11 +200,12 @@ class Ingestor:
         fresh = self.store.story_candidates(since=now - STORY_WINDOW, after_id=self._stories_after)
         # Stories stored by other processes: the newest get text features (for the LSH
         # bands) now, older ones only when their fingerprint makes them a candidate.
+        if fresh:
+            self._stories_after = max(self._stories_after, max(i for i, _ in fresh))
+        fresh = [(head_id, fp) for head_id, fp in fresh if head_id not in self._stories]
         loaded = self._load_features([head_id for head_id, _ in fresh[:_PRELOAD_FEATURES]])
         for head_id, fingerprint in fresh:
             self._stories.add(head_id, fingerprint, loaded.get(head_id))
-        if fresh:
-            self._stories_after = max(self._stories_after, max(i for i, _ in fresh))
 
     def ingest_bytes(self, data: bytes, origin: str) -> IngestOutcome:
         if len(data) > MAX_REPORT_BYTES:
