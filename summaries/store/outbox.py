@@ -211,6 +211,20 @@ class OutboxQueries(StoreBase):
         return [Delivery.state == DeliveryState.SENDING, Delivery.claimed_by == owner]
 
     def _jobs(self, session: Session, ids: list[int]) -> list[DeliveryJob]:
+        """Claimed rows as jobs; each distinct article is loaded once, not once per chat."""
+        rows = session.execute(
+            select(
+                Delivery.id,
+                Delivery.chat_id,
+                Delivery.article_id,
+                Delivery.attempts,
+                Delivery.matched_tag,
+                Chat.type,
+            )
+            .join(Chat, Chat.id == Delivery.chat_id)
+            .where(Delivery.id.in_(ids))
+            .order_by(Delivery.id)
+        ).all()
         latest_summary = (
             select(Summary.text)
             .where(Summary.article_id == Article.id)
@@ -219,27 +233,33 @@ class OutboxQueries(StoreBase):
             .correlate(Article)
             .scalar_subquery()
         )
-        rows = session.execute(
-            select(Delivery, Article, Chat.type, latest_summary)
-            .join(Article, Article.id == Delivery.article_id)
-            .join(Chat, Chat.id == Delivery.chat_id)
-            .where(Delivery.id.in_(ids))
-            .order_by(Delivery.id)
-        ).all()
+        articles = {
+            article.id: (article, summary_text)
+            for article, summary_text in session.execute(
+                select(Article, latest_summary).where(
+                    Article.id.in_({row.article_id for row in rows})
+                )
+            )
+        }
+        tags = {
+            article_id: tuple(link.tag.display for link in article.tags)
+            for article_id, (article, _) in articles.items()
+        }
         jobs = []
-        for delivery, article, chat_type, summary_text in rows:
+        for delivery_id, chat_id, article_id, attempts, matched_tag, chat_type in rows:
+            article, summary_text = articles[article_id]
             jobs.append(
                 DeliveryJob(
-                    delivery_id=delivery.id,
-                    chat_id=delivery.chat_id,
+                    delivery_id=delivery_id,
+                    chat_id=chat_id,
                     chat_type=chat_type,
-                    article_id=article.id,
-                    attempts=delivery.attempts,
+                    article_id=article_id,
+                    attempts=attempts,
                     title=article.title,
                     summary=tuple(summary_text.split("\n")) if summary_text else (),
-                    tags=tuple(link.tag.display for link in article.tags),
+                    tags=tags[article_id],
                     url=article.url,
-                    matched_tag=delivery.matched_tag,
+                    matched_tag=matched_tag,
                     language=article.language,
                 )
             )
