@@ -9,6 +9,8 @@ Every failure is a `FetchError` with a message fit for `sources list` and the lo
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 from dataclasses import dataclass
 
 import httpx
@@ -31,10 +33,18 @@ _PERMANENT = {301, 308}
 class FetchError(InputError):
     """A fetch failed; `transient` tells the poller whether retrying later may help."""
 
-    def __init__(self, message: str, *, transient: bool = True, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool = True,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ):
         super().__init__(message)
         self.transient = transient
         self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,7 @@ def fetch(
                     f"HTTP {status} {response.reason_phrase} from {response.url}",
                     transient=status in (408, 425, 429) or status >= 500,
                     status=status,
+                    retry_after=_retry_after(response.headers.get("retry-after")),
                 )
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
@@ -130,6 +141,22 @@ def fetch(
     finally:
         if owned:
             http.close()
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return max(0.0, (moment - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def _result(requested: str, response: httpx.Response, content: bytes) -> FetchResult:

@@ -113,7 +113,9 @@ class Poller:
         try:
             result = self._fetch(source.url, source.etag, source.last_modified)
         except FetchError as error:
-            return self._failed(source, str(error), now, permanent=error.status == 410)
+            return self._failed(
+                source, str(error), now, permanent=error.status == 410, wait=error.retry_after
+            )
         if result.not_modified:
             next_at = now + next_interval(source.interval_minutes)
             self.store.record_fetch_success(
@@ -164,12 +166,21 @@ class Poller:
         )
 
     def _failed(
-        self, source: SourceInfo, error: str, now: dt.datetime | None, *, permanent: bool = False
+        self,
+        source: SourceInfo,
+        error: str,
+        now: dt.datetime | None,
+        *,
+        permanent: bool = False,
+        wait: float | None = None,
     ) -> PollReport:
         now = now or dt.datetime.now(dt.UTC)
         errors = source.error_count + 1
         deactivate = permanent or errors >= self.deactivate_after
-        next_at = now + backoff(source.interval_minutes, errors)
+        delay = backoff(source.interval_minutes, errors)
+        if wait:  # the server's Retry-After, if longer (capped like any backoff)
+            delay = max(delay, min(dt.timedelta(seconds=wait), MAX_BACKOFF))
+        next_at = now + delay
         self.store.record_fetch_failure(
             source.id, error=error, next_fetch_at=next_at, deactivate=deactivate
         )

@@ -60,6 +60,7 @@ def test_rss20_broken_entries_do_not_stop_the_rest() -> None:
         ("jsonfeed.json", "json1.1", "First JSON story"),
         ("latin1.xml", "rss20", "München feiert"),
         ("wrong-charset.xml", "rss20", "Grüße aus Köln"),
+        ("no-charset-cp1252.xml", "rss20", "Grüße aus Düsseldorf – ein „Test“"),
     ],
 )
 def test_formats_and_charsets(name: str, kind: str, title: str) -> None:

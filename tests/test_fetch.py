@@ -143,3 +143,12 @@ def test_unreachable_host() -> None:
 def test_unsupported_scheme() -> None:
     with pytest.raises(FetchError, match="unsupported URL"):
         fetch("ftp://127.0.0.1/feed")
+
+
+def test_retry_after_is_reported(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/busy").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "120"}
+    )
+    with pytest.raises(FetchError) as caught:
+        fetch(httpserver.url_for("/busy"))
+    assert caught.value.transient and caught.value.retry_after == 120.0

@@ -301,3 +301,17 @@ def test_add_and_remove_source_commands(sqlite_store: Store) -> None:
     )
     with pytest.raises(InputError, match="no source"):
         remove_source(sqlite_store, "1")
+
+
+def test_retry_after_stretches_the_backoff(httpserver: HTTPServer, sqlite_store: Store) -> None:
+    httpserver.expect_request("/busy").respond_with_data(
+        "busy", status=503, headers={"Retry-After": "7200"}
+    )
+    source, _ = sqlite_store.add_source(httpserver.url_for("/busy"), interval_minutes=10)
+    now = dt.datetime.now(dt.UTC)
+    poller = Poller(sqlite_store)
+    try:
+        report = poller.poll_source(source, now=now)
+    finally:
+        poller.close()
+    assert report.status == "error" and report.next_fetch_at == now + dt.timedelta(hours=2)
