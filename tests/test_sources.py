@@ -315,3 +315,32 @@ def test_retry_after_stretches_the_backoff(httpserver: HTTPServer, sqlite_store:
     finally:
         poller.close()
     assert report.status == "error" and report.next_fetch_at == now + dt.timedelta(hours=2)
+
+
+def test_cli_sources_and_ingest_url(
+    httpserver: HTTPServer,
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    httpserver.expect_request("/feed.json").respond_with_data(
+        (FEEDS / "jsonfeed.json").read_bytes(), content_type="application/feed+json"
+    )
+    feed = httpserver.url_for("/feed.json")
+    assert main(["sources", "add", feed, "--tag", "Tech", "--interval", "30"]) == 0
+    assert main(["sources", "add", "ftp://nope"]) == 2
+    assert main(["ingest", "--quiet", feed]) == 1  # two broken items in that feed
+    assert main(["ingest", "--quiet", httpserver.url_for("/missing")]) == 1
+    assert main(["sources", "list"]) == 0
+    out = capsys.readouterr()
+    assert f"added source #1 {feed} (every 30 min, tags: Tech)" in out.out
+    assert feed in out.out and "never" in out.out
+    assert "2 stored, 0 already stored, 2 failed" in out.err
+    assert "HTTP 500" in out.err or "HTTP 404" in out.err
+    assert main(["sources", "remove", "1"]) == 0
+    assert main(["sources", "remove", "1"]) == 2
