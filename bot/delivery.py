@@ -24,11 +24,13 @@ import socket
 import time
 import uuid
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Protocol
 
-from telegram import Bot, LinkPreviewOptions, Message
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -65,6 +67,25 @@ class RetryPolicy:
 
 def backoff(attempt: int) -> timedelta:
     return RetryPolicy().delay(attempt)
+
+
+class Plan(Protocol):
+    """How one chat wants one article (bot.push.PushPlan): rendered text and send options."""
+
+    html: str
+    plain: str
+    keyboard: InlineKeyboardMarkup | None
+    link_preview: LinkPreviewOptions | None
+    thread_id: int | None
+
+
+class Gate(Protocol):
+    """Applies chat settings to a claimed batch (bot.push.PushGate): rows to skip, park or
+    hold are recorded by the gate; the rest come back with their plan."""
+
+    async def admit(
+        self, jobs: Sequence[DeliveryJob], owner: str | None
+    ) -> Sequence[tuple[DeliveryJob, Plan]]: ...
 
 
 class Outcome(StrEnum):
@@ -112,8 +133,11 @@ class DeliveryWorker:
         lease: timedelta = timedelta(seconds=60),
         owner: str | None = None,
         flush_interval: float = 0.2,
+        gate: Gate | None = None,
     ) -> None:
         self.store = store
+        self.gate = gate
+        self._plans: dict[int, Plan] = {}
         self.interval = interval
         self.pacing = pacing or PacingConfig()
         self.retry = retry or RetryPolicy()
@@ -133,6 +157,9 @@ class DeliveryWorker:
 
     @classmethod
     def from_settings(cls, store: Store, settings: Settings) -> DeliveryWorker:
+        """The worker `newsbot run` uses: settings' pacing and retries, chat settings applied."""
+        from bot.push import PushGate  # the chat-settings layer (issue 6)
+
         return cls(
             store,
             interval=settings.delivery_interval,
@@ -142,6 +169,7 @@ class DeliveryWorker:
                 base_seconds=settings.delivery_retry_base,
             ),
             lease=timedelta(seconds=settings.delivery_lease),
+            gate=PushGate(store),
         )
 
     # ---- the loops ---------------------------------------------------------------
@@ -230,6 +258,18 @@ class DeliveryWorker:
         jobs = await asyncio.to_thread(
             self.store.claim_deliveries, limit=min(room, self.batch_size), owner=self.owner
         )
+        claimed = len(jobs)
+        if self.gate is not None and jobs:
+            try:
+                admitted = await self.gate.admit(jobs, self.owner)
+            except Exception:
+                # Never keep rows we will not send: the heartbeat would hold them forever.
+                await asyncio.to_thread(
+                    self.store.release_claims, [job.delivery_id for job in jobs], self.owner
+                )
+                raise
+            jobs = [job for job, _ in admitted]
+            self._plans.update((job.delivery_id, plan) for job, plan in admitted)
         deferred: list[int] = []
         defer_for = 0.0
         for job in jobs:
@@ -244,7 +284,9 @@ class DeliveryWorker:
                 self.owner,
                 delay=timedelta(seconds=defer_for),
             )
-        return len(jobs)
+            for delivery_id in deferred:
+                self._plans.pop(delivery_id, None)
+        return claimed
 
     async def _dispatch(self, bot: Bot) -> None:
         while True:
@@ -285,6 +327,7 @@ class DeliveryWorker:
             self._slots.release()
             if outcome is not Outcome.RATE_LIMITED:
                 self.scheduler.done(job.chat_id)
+                self._plans.pop(job.delivery_id, None)
             if self._has_room():
                 self._room.set()
         self.counts[outcome] += 1
@@ -315,6 +358,8 @@ class DeliveryWorker:
 
     async def _shutdown(self) -> None:
         waiting = self.scheduler.drain()
+        for job in waiting:
+            self._plans.pop(job.delivery_id, None)
         if self._in_flight:
             await asyncio.wait(set(self._in_flight), timeout=30)
         with contextlib.suppress(Exception):
@@ -351,7 +396,8 @@ class DeliveryWorker:
                 "Chat %s is unreachable (%s); holding its messages", job.chat_id, error.message
             )
             await asyncio.to_thread(store.deactivate_chat, job.chat_id, f"403: {error.message}")
-            self.scheduler.drop_chat(job.chat_id)  # their rows are held now
+            for dropped in self.scheduler.drop_chat(job.chat_id):  # their rows are held now
+                self._plans.pop(dropped.delivery_id, None)
             return Outcome.HELD
         except ChatMigrated as error:
             log.info(
@@ -359,6 +405,8 @@ class DeliveryWorker:
             )
             await asyncio.to_thread(store.migrate_chat, job.chat_id, error.new_chat_id)
             queued = self.scheduler.drop_chat(job.chat_id)
+            for moved in [job, *queued]:  # re-planned for the new chat when claimed again
+                self._plans.pop(moved.delivery_id, None)
             await asyncio.to_thread(
                 store.release_claims,
                 [job.delivery_id] + [other.delivery_id for other in queued],
@@ -392,18 +440,37 @@ class DeliveryWorker:
         return Outcome.SENT
 
     async def _send_html(self, bot: Bot, job: DeliveryJob) -> Message:
+        plan = self._plans.get(job.delivery_id)
+        if plan is None:
+            return await bot.send_message(
+                chat_id=job.chat_id,
+                text=article_html(job.title, job.summary, job.tags, job.url),
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
         return await bot.send_message(
             chat_id=job.chat_id,
-            text=article_html(job.title, job.summary, job.tags, job.url),
+            text=plan.html,
             parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            reply_markup=plan.keyboard,
+            link_preview_options=plan.link_preview,
+            message_thread_id=plan.thread_id,
         )
 
     async def _send_plain(self, bot: Bot, job: DeliveryJob) -> Message:
+        plan = self._plans.get(job.delivery_id)
+        if plan is None:
+            return await bot.send_message(
+                chat_id=job.chat_id,
+                text=article_plain(job.title, job.summary, job.tags, job.url),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
         return await bot.send_message(
             chat_id=job.chat_id,
-            text=article_plain(job.title, job.summary, job.tags, job.url),
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            text=plan.plain,
+            reply_markup=plan.keyboard,
+            link_preview_options=plan.link_preview,
+            message_thread_id=plan.thread_id,
         )
 
     async def _retry_or_fail(self, job: DeliveryJob, reason: str) -> Outcome:

@@ -49,8 +49,8 @@ class GlobalPacer:
     Slots sit on a grid `(1 + margin) / rate` apart, so a late wake-up (a busy event
     loop) does not slow the average down; and no slot starts less than `1 + margin`
     seconds after the slot `rate` places earlier, so no 1-second window ever holds more
-    than `rate` sends. `margin` (30 ms) absorbs the jitter between this slot and the
-    request reaching Telegram (event-loop delays, the network); it costs 3% of the rate.
+    than `rate` sends. `margin` (45 ms) absorbs the jitter between this slot and the
+    request reaching Telegram (event-loop delays, the network); it costs 4.5% of the rate.
     """
 
     def __init__(
@@ -58,7 +58,7 @@ class GlobalPacer:
         rate: float | None,
         clock: Callable[[], float] = time.monotonic,
         *,
-        margin: float = 0.03,
+        margin: float = 0.045,
     ) -> None:
         self._spacing = (1.0 + margin) / rate if rate else 0.0
         self._margin = margin

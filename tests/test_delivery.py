@@ -24,6 +24,9 @@ from telegram import (
     ChatMemberBanned,
     ChatMemberMember,
     ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
     Update,
     User,
 )
@@ -56,6 +59,7 @@ class ScriptedTelegram(BaseRequest):
     delays: dict[int, float] = field(default_factory=dict)
     delivered: list[Call] = field(default_factory=list)
     attempts: list[Call] = field(default_factory=list)
+    params: list[dict[str, Any]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -86,6 +90,7 @@ class ScriptedTelegram(BaseRequest):
         chat_id = int(params["chat_id"])
         call = Call(chat_id, str(params["text"]), params.get("parse_mode"), time.monotonic())  # type: ignore[arg-type]
         self.attempts.append(call)
+        self.params.append(dict(params))
         if chat_id in self.delays:
             await asyncio.sleep(self.delays[chat_id])
         script = self.faults.get(chat_id)
@@ -348,3 +353,55 @@ async def test_my_chat_member_blocks_and_unblocks(store: Store) -> None:
     chat = store.chat(1)
     assert chat is not None and chat.active
     assert store.deliveries_for_chat(1)[0][1] == "pending"
+
+
+@dataclass
+class PlanStub:
+    html: str
+    plain: str
+    keyboard: InlineKeyboardMarkup | None = None
+    link_preview: LinkPreviewOptions | None = None
+    thread_id: int | None = None
+
+
+class GateStub:
+    """Like bot.push.PushGate: skips chat 2, renders its own text for the others."""
+
+    def __init__(self, store: Store, *, broken: bool = False) -> None:
+        self.store = store
+        self.broken = broken
+
+    async def admit(self, jobs: Any, owner: str | None) -> list[tuple[Any, PlanStub]]:
+        if self.broken:
+            raise RuntimeError("settings unavailable")
+        admitted = []
+        for job in jobs:
+            if job.chat_id == 2:
+                self.store.mark_failed(job.delivery_id, "skipped: chat paused", owner)
+                continue
+            keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Open", url="https://x.org")]])
+            admitted.append((job, PlanStub(f"<i>{job.title}</i>", job.title, keyboard, None, 7)))
+        return admitted
+
+
+async def test_chat_settings_gate_decides_and_renders(store: Store, telegram: Any) -> None:
+    request, bot = telegram
+    chats(store, 1, 2)
+    add_article(store, "one")
+    await deliver_all(store, worker(store, gate=GateStub(store)), bot)
+    (call,) = request.delivered
+    assert call.chat_id == 1 and call.text == "<i>Story one</i>"
+    assert request.params[-1]["message_thread_id"] == 7
+    assert "Open" in str(request.params[-1]["reply_markup"])
+    assert store.delivery_counts() == {"sent": 1, "failed": 1}
+
+
+async def test_a_failing_gate_gives_the_rows_back(store: Store, telegram: Any) -> None:
+    request, bot = telegram
+    chats(store, 1)
+    add_article(store, "one")
+    delivery = worker(store, gate=GateStub(store, broken=True))
+    with pytest.raises(RuntimeError):
+        await delivery.run_until_idle(bot)
+    assert store.delivery_counts() == {"pending": 1}
+    assert request.delivered == []
