@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 SUMMARY_SENTENCES = 3
 AUTO_TAG_LIMIT = 8
+LANGUAGE_SAMPLE_CHARS = 2000
 STDIN = "-"
 # Near-duplicates are looked for among the stories of this period.
 STORY_WINDOW = dt.timedelta(days=3)
@@ -73,7 +74,8 @@ class IngestOutcome:
 
 def prepare(report: ParsedReport, *, sentences: int = SUMMARY_SENTENCES) -> Summarized:
     """Detect the language, summarize and tag a parsed report (no database involved)."""
-    language = detect_language(f"{report.title}\n{report.body}")
+    # The opening is enough to tell the language, and detection cost grows with length.
+    language = detect_language(f"{report.title}\n{report.body[:LANGUAGE_SAMPLE_CHARS]}")
     summary = summarize(report.body, language, sentences=sentences, title=report.title)
     given: dict[str, TagRef] = {}
     for raw in report.tags:
