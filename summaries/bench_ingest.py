@@ -102,6 +102,7 @@ def run_backend(url: str, paths: list[Path], workers: int) -> dict[str, object]:
 def stage_times(paths: list[Path], sample: int = 100) -> dict[str, float]:
     """Milliseconds per article for each CPU stage of the pipeline (no database)."""
     from summaries.dedup import simhash
+    from summaries.ingest import LANGUAGE_SAMPLE_CHARS
     from summaries.language import detect_language
     from summaries.report import parse_report
     from summaries.summarizer import summarize
@@ -110,7 +111,7 @@ def stage_times(paths: list[Path], sample: int = 100) -> dict[str, float]:
     reports = [parse_report(p.read_text(encoding="utf-8")) for p in paths[:sample]]
     languages = [detect_language(f"{r.title}\n{r.body}") for r in reports]
     stages = {
-        "language": lambda r, lang: detect_language(f"{r.title}\n{r.body}"),
+        "language": lambda r, lang: detect_language(f"{r.title}\n{r.body[:LANGUAGE_SAMPLE_CHARS]}"),
         "summary": lambda r, lang: summarize(r.body, lang, sentences=3, title=r.title),
         "auto_tags": lambda r, lang: auto_tags(r.title, r.body, lang, limit=8),
         "simhash": lambda r, lang: simhash(f"{r.title}\n{r.body}"),
