@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, literal, select, update
+from sqlalchemy import Select, bindparam, delete, func, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from summaries.models import (
@@ -96,25 +96,31 @@ class OutboxQueries(StoreBase):
             matches.selected_columns[0],
             literal(article_id),
             *matches.selected_columns[1:],
+        ).where(
+            # Rows that exist already (a chat that moved here, a retried plan) are skipped
+            # by an anti-join on the article's few rows, cheaper than ON CONFLICT per row.
+            ~select(Delivery.id)
+            .where(Delivery.article_id == article_id, Delivery.chat_id == Subscription.chat_id)
+            .exists()
         )
-        statement = (
-            self._insert(Delivery)
-            .from_select(
-                [
-                    "chat_id",
-                    "article_id",
-                    "matched_tag",
-                    "state",
-                    "attempts",
-                    "next_attempt_at",
-                    "created_at",
-                    "updated_at",
-                ],
-                matches,
-            )
-            .on_conflict_do_nothing()
-            .execution_options(preserve_rowcount=True)
-        )
+        insert = self._insert(Delivery)
+        if self._dialect != "postgresql":
+            insert = insert.on_conflict_do_nothing()
+        # On PostgreSQL a concurrent writer of the same (chat, article) makes this INSERT
+        # fail; its transaction (with planned_at) rolls back and the next round plans again.
+        statement = insert.from_select(
+            [
+                "chat_id",
+                "article_id",
+                "matched_tag",
+                "state",
+                "attempts",
+                "next_attempt_at",
+                "created_at",
+                "updated_at",
+            ],
+            matches,
+        ).execution_options(preserve_rowcount=True)
         with self.session() as session:
             claimed = session.execute(
                 update(Article)
@@ -123,6 +129,10 @@ class OutboxQueries(StoreBase):
             )
             if claimed.rowcount == 0:
                 return 0  # another planner got there first
+            if self._dialect == "postgresql":
+                # A lost commit loses the planned_at mark with the rows, so the article is
+                # simply planned again: no need to wait for the WAL flush of 100k rows.
+                session.execute(text("SET LOCAL synchronous_commit = off"))
             return session.execute(statement).rowcount or 0
 
     def claim_deliveries(
@@ -443,8 +453,12 @@ class OutboxQueries(StoreBase):
             if old is None:
                 return
             if session.get(Chat, new_id) is None:
+                # Subscriptions follow by ON UPDATE CASCADE; deliveries have no FK.
                 session.execute(
                     update(Chat).where(Chat.id == old_id).values(id=new_id, type="supergroup")
+                )
+                session.execute(
+                    update(Delivery).where(Delivery.chat_id == old_id).values(chat_id=new_id)
                 )
                 return
             subscriptions = session.execute(
@@ -471,6 +485,7 @@ class OutboxQueries(StoreBase):
                 .where(Delivery.chat_id == old_id, Delivery.article_id.not_in(already))
                 .values(chat_id=new_id)
             )
+            session.execute(delete(Delivery).where(Delivery.chat_id == old_id))
             session.execute(delete(Chat).where(Chat.id == old_id))
 
     def delivery_counts(self) -> dict[str, int]:
