@@ -341,6 +341,8 @@ def format_source_table(sources: Sequence[SourceInfo]) -> str:
         if source.default_tags:
             details.append("tags: " + ", ".join(source.default_tags))
         details.append(f"every {source.interval_minutes} min")
+        if source.active and source.next_fetch_at:
+            details.append(f"next {source.next_fetch_at.strftime('%Y-%m-%d %H:%M')}")
         lines.append("      " + " | ".join(details))
         if source.last_error:
             lines.append(f"      last error: {source.last_error}")
