@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -194,6 +195,17 @@ class Chat(Base):
     inactive_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    # The few inactive chats, so matching excludes them with one small hash anti-join
+    # instead of probing every matched chat (migration 0003).
+    __table_args__ = (
+        Index(
+            "ix_chats_inactive",
+            "id",
+            postgresql_where=text("NOT active"),
+            sqlite_where=text("NOT active"),
+        ),
+    )
 
 
 class Subscription(Base):
