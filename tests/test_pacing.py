@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
+
+import pytest
 
 from bot.pacing import ChatScheduler, GlobalPacer, PacingConfig
 
@@ -95,3 +98,32 @@ def test_a_chat_with_a_long_queue_is_refused_and_dropping_forgets_it() -> None:
     assert scheduler.drop_chat(1) == [1, 2]
     assert len(scheduler) == 1
     assert scheduler.drain() == [4] and len(scheduler) == 0
+
+
+def test_pacing_settings_come_from_the_environment() -> None:
+    from bot.settings import ConfigError, Settings
+
+    settings = Settings.load(
+        {
+            "DELIVERY_RATE": "20",
+            "DELIVERY_PRIVATE_INTERVAL": "2",
+            "DELIVERY_GROUP_PER_MINUTE": "10",
+            "DELIVERY_CONCURRENCY": "4",
+            "DELIVERY_PACING": "off",
+            "DELIVERY_RETURN_BACKLOG": "0",
+        },
+        env_file=Path("/nonexistent/.env"),
+    )
+    assert settings.pacing == PacingConfig(
+        enabled=False,
+        global_rate=20.0,
+        private_interval=2.0,
+        group_per_minute=10.0,
+        concurrency=4,
+    )
+    assert settings.delivery_return_backlog == 0
+    defaults = Settings.load({}, env_file=Path("/nonexistent/.env"))
+    assert defaults.pacing == PacingConfig() and defaults.delivery_lease == 60.0
+    for name, value in (("DELIVERY_CONCURRENCY", "0"), ("DELIVERY_PACING", "maybe")):
+        with pytest.raises(ConfigError, match=name):
+            Settings.load({name: value}, env_file=Path("/nonexistent/.env"))
