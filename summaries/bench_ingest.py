@@ -3,7 +3,9 @@
 Reads real article bodies from the eval JSONL files at run time (``--data``), writes them
 as N seed-format dump files into a temporary directory, and times the whole pipeline
 (decode, parse, language, summary, tags, exact and near-duplicate checks, store) into a
-fresh SQLite file and a fresh PostgreSQL schema (dropped afterwards). Prints one JSON line.
+fresh SQLite file and a fresh PostgreSQL schema (dropped afterwards), exactly as `newsbot
+ingest` runs it: one ingesting process that writes in batches, `--workers` processes that
+summarize and tag. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -61,11 +62,11 @@ def _records_of(path: Path) -> Iterator[dict[str, str]]:
                 yield json.loads(line)
 
 
-def _ingest_chunk(url: str, paths: list[str]) -> tuple[int, int]:
+def _ingest(url: str, paths: list[str], workers: int) -> tuple[int, int]:
     store = Store.from_url(url)
     try:
         ok = failed = 0
-        for outcome in Ingestor(store).ingest_paths(paths):
+        for outcome in Ingestor(store, workers=workers).ingest_paths(paths):
             ok += outcome.ok
             failed += not outcome.ok
         return ok, failed
@@ -75,15 +76,9 @@ def _ingest_chunk(url: str, paths: list[str]) -> tuple[int, int]:
 
 def run_backend(url: str, paths: list[Path], workers: int) -> dict[str, object]:
     upgrade(url)
-    chunks = [[str(p) for p in paths[i::workers]] for i in range(workers)]
     started = time.perf_counter()
-    if workers == 1:
-        results = [_ingest_chunk(url, chunks[0])]
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_ingest_chunk, [url] * workers, chunks))
+    ok, failed = _ingest(url, [str(p) for p in paths], workers)
     elapsed = time.perf_counter() - started
-    ok = sum(r[0] for r in results)
     store = Store.from_url(url)
     try:
         stored = store.article_count()
@@ -92,7 +87,7 @@ def run_backend(url: str, paths: list[Path], workers: int) -> dict[str, object]:
     return {
         "articles": len(paths),
         "ok": ok,
-        "failed": sum(r[1] for r in results),
+        "failed": failed,
         "stored": stored,
         "seconds": round(elapsed, 2),
         "articles_per_second": round(len(paths) / elapsed, 1),
@@ -130,7 +125,7 @@ def _warm_up(sample: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'warm.sqlite3'}"
         upgrade(url)
-        _ingest_chunk(url, [str(sample)])
+        _ingest(url, [str(sample)], 1)
 
 
 def main(argv: list[str]) -> int:
@@ -144,8 +139,9 @@ def main(argv: list[str]) -> int:
                         help="folder with the eval JSONL files (read at run time)")  # fmt: skip
     parser.add_argument("--postgres", default=os.environ.get("NEWSBOT_BENCH_POSTGRES_URL",
                         DEFAULT_POSTGRES), help="PostgreSQL server URL ('' to skip)")  # fmt: skip
-    parser.add_argument("--workers", type=int, default=1,
-                        help="ingest processes per backend (default 1)")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes that summarize and tag (default: CPU count); "
+                        "the database writes stay in the ingesting process")  # fmt: skip
     args = parser.parse_args(argv)
     if args.n < 1 or args.workers < 1:
         parser.error("--n and --workers must be positive")

@@ -296,6 +296,11 @@ class StoryIndex:
                 best, best_score = head_id, score
         return best
 
+    def score(self, head_id: int, found: Features) -> float:
+        """Similarity of `found` to a head whose features are cached (0.0 otherwise)."""
+        head_features = self._features.get(head_id)
+        return similarity(found, head_features) if head_features is not None else 0.0
+
     def _remember(self, head_id: int, found: Features) -> None:
         self._features[head_id] = found
         self._features.move_to_end(head_id)

@@ -10,9 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import logging
+import multiprocessing
+import os
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from summaries.dedup import Features, StoryIndex, features, simhash
@@ -21,7 +25,14 @@ from summaries.incoming import IncomingArticle
 from summaries.jsonl import is_jsonl, read_jsonl
 from summaries.language import detect_language
 from summaries.report import ParsedReport, parse_report
-from summaries.store import NewArticle, Store, TagRef, content_hash
+from summaries.store import (
+    ArticleIdentity,
+    NewArticle,
+    Store,
+    StoredArticle,
+    TagRef,
+    content_hash,
+)
 from summaries.summarizer import SUMMARY_VERSION, summarize
 from summaries.tagging import auto_tags, tag_key, validate_tag
 from summaries.text import decode_bytes, normalize_text
@@ -40,6 +51,10 @@ _STORY_CANDIDATES = 5
 _STORY_REFRESH = dt.timedelta(seconds=1)
 _PRELOAD_FEATURES = 1000
 _GLOB_CHARS = frozenset("*?[")
+# Articles per exact-duplicate query and write transaction.
+BATCH_SIZE = 64
+# Smaller batches are prepared in this process: starting workers would cost more.
+_POOL_MIN_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -93,88 +108,255 @@ def prepare(report: ParsedReport, *, sentences: int = SUMMARY_SENTENCES) -> Summ
     return Summarized(report, language, summary, list(given.values()), automatic)
 
 
-class Ingestor:
-    """Stores reports through a `Store`; one instance serves many inputs."""
+@dataclass(frozen=True)
+class _Prepared:
+    """What a worker computes for one article: `prepare()` and its dedup features."""
 
-    def __init__(self, store: Store) -> None:
+    language: str = ""
+    summary: tuple[str, ...] = ()
+    tags: tuple[TagRef, ...] = ()
+    auto_tags: tuple[TagRef, ...] = ()
+    found: Features | None = None
+    fingerprint: int | None = None
+    error: str | None = None
+
+
+def _prepare_all(reports: list[ParsedReport]) -> list[_Prepared]:
+    """The CPU-bound part of ingestion; runs in a worker process for large inputs."""
+    out = []
+    for report in reports:
+        try:
+            done = prepare(report)
+        except InputError as error:
+            out.append(_Prepared(error=str(error)))
+            continue
+        found = features(f"{report.title}\n{report.body}")
+        out.append(
+            _Prepared(
+                done.language, tuple(done.summary), tuple(done.tags), tuple(done.auto_tags),
+                found, simhash(found),
+            )
+        )  # fmt: skip
+    return out
+
+
+@dataclass
+class _Entry:
+    """One input on its way through a batch: decided early (error, known) or to be stored."""
+
+    origin: str
+    outcome: IngestOutcome | None = None
+    item: IncomingArticle | None = None
+    title: str = ""
+    body: str = ""
+    url: str | None = None
+    digest: str = ""
+    prepared: _Prepared | None = None
+
+
+@dataclass
+class _Batch:
+    entries: list[_Entry]
+    todo: list[_Entry]
+    reports: list[ParsedReport]
+    futures: list[Future[list[_Prepared]]] = field(default_factory=list)
+
+
+class Ingestor:
+    """Stores reports through a `Store`; one instance serves many inputs.
+
+    Inputs go through in batches: one exact-duplicate query per batch, summaries and tags
+    computed by `workers` processes when a batch is large (the next batch is prepared while
+    this one is stored), and one transaction per batch for the writes, all in this process.
+    """
+
+    def __init__(
+        self, store: Store, *, workers: int | None = None, batch_size: int = BATCH_SIZE
+    ) -> None:
         self.store = store
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self.batch_size = max(1, batch_size)
+        self._pool: ProcessPoolExecutor | None = None
         self._stories = StoryIndex(candidates=_STORY_CANDIDATES)
         self._stories_after = 0
         self._stories_loaded: dt.datetime | None = None
         self._stories_checked: dt.datetime | None = None
 
     def ingest_text(self, text: str, origin: str) -> IngestOutcome:
-        try:
-            report = parse_report(text)
-        except InputError as error:
-            return IngestOutcome(origin, error=f"{origin}: {error}")
-        return self.ingest_article(
-            IncomingArticle(
-                title=report.title,
-                body=report.body,
-                origin=origin,
-                url=report.url,
-                tags=report.tags,
-                published_at=_midnight_utc(report.published_at),
-                read_count=report.read_count,
-            )
-        )
+        return self._one(self._item_from_text(text, origin))
+
+    def ingest_bytes(self, data: bytes, origin: str) -> IngestOutcome:
+        return self._one(self._item_from_bytes(data, origin))
 
     def ingest_article(self, item: IncomingArticle) -> IngestOutcome:
         """Store one article once (URL, source GUID, text) and link it to its story."""
-        origin = item.origin
-        title = " ".join(normalize_text(item.title).split())
-        body = normalize_text(item.body).strip()
-        if not title or not body:
-            return IngestOutcome(origin, error=f"{origin}: the article has no title or no text")
-        url = _canonical_or_none(item.url)
-        known = self.store.known_article(
-            url=url, guid=item.guid, source_id=item.source_id, digest=content_hash(title, body)
-        )
-        if known is not None:
-            return IngestOutcome(origin, article_id=known[0], created=False, title=known[1])
+        return self._one(item)
+
+    def ingest_jsonl(self, path: Path) -> Iterator[IngestOutcome]:
+        """Every record of a JSONL dump (../shared/eval schema); bad lines are errors."""
+        return self._run(self._jsonl_items(path))
+
+    def ingest_paths(self, paths: Iterable[str]) -> Iterator[IngestOutcome]:
+        """Files (seed format or .jsonl), directories (every file inside, sorted), globs,
+        http(s) URLs of a feed or an article page, or `-` for stdin."""
+        return self._run(self._path_items(paths))
+
+    # -- the pipeline -----------------------------------------------------------------------
+
+    def _one(self, item: IncomingArticle | IngestOutcome) -> IngestOutcome:
+        return next(iter(self._run([item])))
+
+    def _run(self, stream: Iterable[IncomingArticle | IngestOutcome]) -> Iterator[IngestOutcome]:
+        owner = self._pool is None
+        started: deque[_Batch] = deque()
         try:
-            prepared = prepare(
-                ParsedReport(title, body, None, item.read_count, tuple(item.tags), url)
-            )
-        except InputError as error:
-            return IngestOutcome(origin, error=f"{origin}: {error}")
-        mine = features(f"{title}\n{body}")
-        fingerprint = simhash(mine)
-        story = self._story_of(mine, fingerprint)
-        stored = self.store.add_article(
-            NewArticle(
-                title=title,
-                body=body,
-                language=prepared.language,
-                summary=prepared.summary,
-                summary_method=SUMMARY_VERSION,
-                tags=prepared.tags,
-                auto_tags=prepared.auto_tags,
-                url=url,
-                guid=item.guid[:2000] if item.guid else None,
-                teaser=item.teaser,
-                author=item.author[:500] if item.author else None,
-                published_at=item.published_at,
-                read_count=item.read_count,
-                origin=origin,
-                source_id=item.source_id,
-                fingerprint=fingerprint,
+            for chunk in _chunks(stream, self.batch_size):
+                started.append(self._start(chunk))
+                if len(started) > 1:  # workers prepare this batch while the last is stored
+                    yield from self._finish(started.popleft())
+            while started:
+                yield from self._finish(started.popleft())
+        finally:
+            if owner and self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
+
+    def _start(self, chunk: list[IncomingArticle | IngestOutcome]) -> _Batch:
+        """Normalise, drop what is stored already (one query), hand the rest to workers."""
+        entries = [self._admit(x) for x in chunk]
+        todo = [e for e in entries if e.outcome is None]
+        known = self.store.known_articles(
+            [ArticleIdentity(e.url, _guid(e.item), _source(e.item), e.digest) for e in todo]
+        )
+        for entry, found in zip(todo, known, strict=True):
+            if found is not None:
+                entry.outcome = IngestOutcome(
+                    entry.origin, article_id=found[0], created=False, title=found[1]
+                )
+        todo = [e for e in todo if e.outcome is None]
+        reports = [
+            ParsedReport(e.title, e.body, None, e.item.read_count, tuple(e.item.tags), e.url)
+            for e in todo
+            if e.item is not None
+        ]
+        batch = _Batch(entries, todo, reports)
+        pool = self._pool_for(len(reports))
+        if pool is not None:
+            size = max(1, -(-len(reports) // (self.workers * 2)))
+            batch.futures = [
+                pool.submit(_prepare_all, reports[i : i + size])
+                for i in range(0, len(reports), size)
+            ]
+        return batch
+
+    def _pool_for(self, count: int) -> ProcessPoolExecutor | None:
+        if self.workers <= 1 or count < _POOL_MIN_BATCH:
+            return None
+        if self._pool is None:
+            try:  # fork: workers start at once with this process's loaded models
+                context = multiprocessing.get_context("fork")
+            except ValueError:
+                context = multiprocessing.get_context()
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self._pool
+
+    def _admit(self, x: IncomingArticle | IngestOutcome) -> _Entry:
+        if isinstance(x, IngestOutcome):
+            return _Entry(x.origin, outcome=x)
+        title = " ".join(normalize_text(x.title).split())
+        body = normalize_text(x.body).strip()
+        if not title or not body:
+            error = f"{x.origin}: the article has no title or no text"
+            return _Entry(x.origin, outcome=IngestOutcome(x.origin, error=error))
+        url = _canonical_or_none(x.url)
+        return _Entry(x.origin, None, x, title, body, url, content_hash(title, body))
+
+    def _finish(self, batch: _Batch) -> Iterator[IngestOutcome]:
+        """Link each article to its story and store the batch (two transactions at most)."""
+        if batch.futures:
+            results = [p for future in batch.futures for p in future.result()]
+        else:
+            results = _prepare_all(batch.reports)
+        local = StoryIndex(candidates=_STORY_CANDIDATES)  # heads stored with this batch
+        heads: list[tuple[_Entry, NewArticle]] = []
+        copies: list[tuple[_Entry, NewArticle, int]] = []
+        for position, (entry, prepared) in enumerate(zip(batch.todo, results, strict=True)):
+            entry.prepared = prepared
+            if prepared.error is not None:
+                entry.outcome = IngestOutcome(
+                    entry.origin, error=f"{entry.origin}: {prepared.error}"
+                )
+                continue
+            story, in_batch = self._story_for(prepared, local)
+            article = self._new_article(entry, prepared, story)
+            if in_batch is not None:
+                copies.append((entry, article, in_batch))
+                continue
+            heads.append((entry, article))
+            if story is None and prepared.fingerprint is not None and prepared.found is not None:
+                local.add(position, prepared.fingerprint, prepared.found)
+        stored = dict(
+            zip(
+                [id(e) for e, _ in heads],
+                self.store.add_articles([a for _, a in heads]),
+                strict=True,
             )
         )
-        if stored.created and story is not None:
-            self.store.mark_duplicate(stored.id, story)
-        elif stored.created and fingerprint is not None:
-            self._stories.add(stored.id, fingerprint, mine)
-        return IngestOutcome(
-            origin,
-            article_id=stored.id,
-            created=stored.created,
-            title=stored.title,
+        for entry, article in heads:
+            result = stored[id(entry)]
+            prepared = entry.prepared
+            new_story = result.created and article.duplicate_of_id is None
+            if new_story and prepared is not None and prepared.fingerprint is not None:
+                self._stories.add(result.id, prepared.fingerprint, prepared.found)
+            entry.outcome = _outcome(entry, result, article.duplicate_of_id)
+        if copies:
+            resolved = [
+                replace(article, duplicate_of_id=stored[id(batch.todo[head])].id)
+                for _, article, head in copies
+            ]
+            for (entry, _, _), article, result in zip(
+                copies, resolved, self.store.add_articles(resolved), strict=True
+            ):
+                entry.outcome = _outcome(entry, result, article.duplicate_of_id)
+        for entry in batch.entries:
+            assert entry.outcome is not None
+            yield entry.outcome
+
+    def _story_for(self, prepared: _Prepared, local: StoryIndex) -> tuple[int | None, int | None]:
+        """(stored story head, head earlier in this batch): the more similar one, or neither."""
+        if prepared.found is None or prepared.fingerprint is None:
+            return None, None
+        stored = self._story_of(prepared.found, prepared.fingerprint)
+        mine = local.match(prepared.found, prepared.fingerprint)
+        if mine is not None and (
+            stored is None
+            or local.score(mine, prepared.found) >= self._stories.score(stored, prepared.found)
+        ):
+            return None, mine
+        return stored, None
+
+    @staticmethod
+    def _new_article(entry: _Entry, prepared: _Prepared, story: int | None) -> NewArticle:
+        item = entry.item
+        assert item is not None
+        return NewArticle(
+            title=entry.title,
+            body=entry.body,
             language=prepared.language,
-            tags=tuple(tag.display for tag in prepared.tags + prepared.auto_tags),
-            summary=tuple(prepared.summary),
-            duplicate_of=story if stored.created else None,
+            summary=prepared.summary,
+            summary_method=SUMMARY_VERSION,
+            tags=prepared.tags,
+            auto_tags=prepared.auto_tags,
+            url=entry.url,
+            guid=_guid(item),
+            teaser=item.teaser,
+            author=item.author[:500] if item.author else None,
+            published_at=item.published_at,
+            read_count=item.read_count,
+            origin=entry.origin,
+            source_id=item.source_id,
+            fingerprint=prepared.fingerprint,
+            duplicate_of_id=story,
         )
 
     def _story_of(self, mine: Features, fingerprint: int | None) -> int | None:
@@ -209,7 +391,24 @@ class Ingestor:
         for head_id, fingerprint in fresh:
             self._stories.add(head_id, fingerprint, loaded.get(head_id))
 
-    def ingest_bytes(self, data: bytes, origin: str) -> IngestOutcome:
+    # -- inputs -----------------------------------------------------------------------------
+
+    def _item_from_text(self, text: str, origin: str) -> IncomingArticle | IngestOutcome:
+        try:
+            report = parse_report(text)
+        except InputError as error:
+            return IngestOutcome(origin, error=f"{origin}: {error}")
+        return IncomingArticle(
+            title=report.title,
+            body=report.body,
+            origin=origin,
+            url=report.url,
+            tags=report.tags,
+            published_at=_midnight_utc(report.published_at),
+            read_count=report.read_count,
+        )
+
+    def _item_from_bytes(self, data: bytes, origin: str) -> IncomingArticle | IngestOutcome:
         if len(data) > MAX_REPORT_BYTES:
             return IngestOutcome(
                 origin,
@@ -220,14 +419,12 @@ class Ingestor:
             text = decode_bytes(data)
         except InputError as error:
             return IngestOutcome(origin, error=f"{origin}: {error}")
-        return self.ingest_text(text, origin)
+        return self._item_from_text(text, origin)
 
-    def ingest_paths(self, paths: Iterable[str]) -> Iterator[IngestOutcome]:
-        """Files (seed format or .jsonl), directories (every file inside, sorted), globs,
-        http(s) URLs of a feed or an article page, or `-` for stdin."""
+    def _path_items(self, paths: Iterable[str]) -> Iterator[IncomingArticle | IngestOutcome]:
         for raw in paths:
             if raw == STDIN:
-                yield self.ingest_bytes(sys.stdin.buffer.read(), "<stdin>")
+                yield self._item_from_bytes(sys.stdin.buffer.read(), "<stdin>")
                 continue
             if is_http_url(raw):
                 from summaries.sources import ingest_url  # fetching is only needed here
@@ -241,7 +438,7 @@ class Ingestor:
                 if not files:
                     yield IngestOutcome(raw, error=f"{raw}: no files match")
                 for file in files:
-                    yield from self._ingest_any(file)
+                    yield from self._file_items(file)
                 continue
             if path.is_dir():
                 files = sorted(
@@ -250,18 +447,17 @@ class Ingestor:
                 if not files:
                     yield IngestOutcome(raw, error=f"{raw}: directory has no files")
                 for file in files:
-                    yield from self._ingest_any(file)
+                    yield from self._file_items(file)
             else:
-                yield from self._ingest_any(path)
+                yield from self._file_items(path)
 
-    def _ingest_any(self, path: Path) -> Iterator[IngestOutcome]:
+    def _file_items(self, path: Path) -> Iterator[IncomingArticle | IngestOutcome]:
         if is_jsonl(path.name):
-            yield from self.ingest_jsonl(path)
+            yield from self._jsonl_items(path)
         else:
-            yield self._ingest_file(path)
+            yield self._file_item(path)
 
-    def ingest_jsonl(self, path: Path) -> Iterator[IngestOutcome]:
-        """Every record of a JSONL dump (../shared/eval schema); bad lines are errors."""
+    def _jsonl_items(self, path: Path) -> Iterator[IncomingArticle | IngestOutcome]:
         try:
             handle = path.open("rb")
         except OSError as error:
@@ -269,12 +465,11 @@ class Ingestor:
             return
         with handle:
             for where, item in read_jsonl(handle, str(path)):
-                if isinstance(item, InputError):
-                    yield IngestOutcome(where, error=str(item))
-                else:
-                    yield self.ingest_article(item)
+                yield (
+                    IngestOutcome(where, error=str(item)) if isinstance(item, InputError) else item
+                )
 
-    def _ingest_file(self, path: Path) -> IngestOutcome:
+    def _file_item(self, path: Path) -> IncomingArticle | IngestOutcome:
         try:
             if path.stat().st_size > MAX_REPORT_BYTES:
                 return IngestOutcome(
@@ -285,7 +480,43 @@ class Ingestor:
             return IngestOutcome(
                 str(path), error=f"{path}: cannot read ({error.strerror or error})"
             )
-        return self.ingest_bytes(data, str(path))
+        return self._item_from_bytes(data, str(path))
+
+
+def _outcome(entry: _Entry, stored: StoredArticle, story: int | None) -> IngestOutcome:
+    prepared = entry.prepared
+    assert prepared is not None
+    return IngestOutcome(
+        entry.origin,
+        article_id=stored.id,
+        created=stored.created,
+        title=stored.title,
+        language=prepared.language,
+        tags=tuple(tag.display for tag in prepared.tags + prepared.auto_tags),
+        summary=prepared.summary,
+        duplicate_of=story if stored.created else None,
+    )
+
+
+def _chunks(
+    stream: Iterable[IncomingArticle | IngestOutcome], size: int
+) -> Iterator[list[IncomingArticle | IngestOutcome]]:
+    chunk: list[IncomingArticle | IngestOutcome] = []
+    for x in stream:
+        chunk.append(x)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _guid(item: IncomingArticle | None) -> str | None:
+    return item.guid[:2000] if item is not None and item.guid else None
+
+
+def _source(item: IncomingArticle | None) -> int | None:
+    return item.source_id if item is not None else None
 
 
 def _canonical_or_none(url: str | None) -> str | None:

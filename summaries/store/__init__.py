@@ -8,7 +8,7 @@ mixin per concern so each file stays small.
 
 from __future__ import annotations
 
-from summaries.store.articles import ArticleQueries, NewArticle, StoredArticle
+from summaries.store.articles import ArticleIdentity, ArticleQueries, NewArticle, StoredArticle
 from summaries.store.base import StoreBase, TagRef, content_hash
 from summaries.store.chats import ChatConfig, ChatQueries
 from summaries.store.digests import DigestItem, DigestQueries
@@ -20,6 +20,7 @@ from summaries.store.stats import Stats, StatsQueries
 
 __all__ = [
     "ArticleBrief",
+    "ArticleIdentity",
     "ChatConfig",
     "DeliveryJob",
     "DigestItem",

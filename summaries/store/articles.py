@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from summaries.models import Article, ArticleTag, Summary, Tag
+from summaries.models import Article, ArticleTag, Summary, Tag, utcnow
 from summaries.store.base import StoreBase, TagRef, content_hash
 
 
@@ -34,6 +34,19 @@ class NewArticle:
     origin: str | None = None
     source_id: int | None = None
     fingerprint: int | None = None
+    # The story head this article is a later version of: set in the same INSERT, so a
+    # planner never sees the article as a story of its own.
+    duplicate_of_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ArticleIdentity:
+    """What exact deduplication compares: canonical URL, source GUID and content hash."""
+
+    url: str | None
+    guid: str | None
+    source_id: int | None
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,7 @@ class ArticleQueries(StoreBase):
                     guid=article.guid,
                     content_hash=digest,
                     fingerprint=article.fingerprint,
+                    duplicate_of_id=article.duplicate_of_id,
                     source_id=article.source_id,
                     origin=article.origin,
                     title=article.title,
@@ -88,6 +102,164 @@ class ArticleQueries(StoreBase):
                 if existing is None:
                     raise
                 return StoredArticle(existing.id, False, existing.title)
+
+    def add_articles(self, articles: Sequence[NewArticle]) -> list[StoredArticle]:
+        """Store a batch in one transaction with one multi-row INSERT per table.
+
+        Each article is stored once, exactly as `add_article` would in this order: a copy of
+        a stored article, or of an earlier one in the batch, returns the first. Unique
+        constraints still decide: when another process stores one of them meanwhile, the
+        batch is rolled back and stored one by one.
+        """
+        if not articles:
+            return []
+        digests = [content_hash(a.title, a.body) for a in articles]
+        try:
+            with self.session() as session:
+                return self._add_batch(session, articles, digests)
+        except IntegrityError:
+            return [self.add_article(article) for article in articles]
+
+    def _add_batch(
+        self, session: Session, articles: Sequence[NewArticle], digests: list[str]
+    ) -> list[StoredArticle]:
+        identities = [
+            ArticleIdentity(a.url, a.guid, a.source_id, digest)
+            for a, digest in zip(articles, digests, strict=True)
+        ]
+        known = self._existing_by_identity(session, identities)
+        results: list[StoredArticle | int | None] = []  # int: same as that earlier item
+        first_of: dict[tuple[object, ...], int] = {}
+        fresh: list[int] = []
+        for index, identity in enumerate(identities):
+            keys = _identity_keys(identity)
+            found = next((known[k] for k in keys if k in known), None)
+            if found is not None:
+                results.append(StoredArticle(found[0], False, found[1]))
+                continue
+            earlier = next((first_of[k] for k in keys if k in first_of), None)
+            if earlier is not None:
+                results.append(earlier)
+                continue
+            for key in keys:
+                first_of[key] = index
+            results.append(None)
+            fresh.append(index)
+        ids = self._insert_articles(
+            session, [articles[i] for i in fresh], [digests[i] for i in fresh]
+        )
+        tags = self._attach_batch_tags(
+            session, [(ids[n], articles[i]) for n, i in enumerate(fresh)]
+        )
+        summaries = [
+            {
+                "article_id": ids[n],
+                "method": articles[i].summary_method,
+                "sentences": len(articles[i].summary),
+                "text": "\n".join(articles[i].summary),
+                "created_at": utcnow(),
+            }
+            for n, i in enumerate(fresh)
+        ]
+        if summaries:
+            session.execute(insert(Summary.__table__), summaries)
+        for n, i in enumerate(fresh):
+            results[i] = StoredArticle(ids[n], True, articles[i].title, tags[n])
+        out: list[StoredArticle] = []
+        for result in results:
+            if isinstance(result, int):
+                first = results[result]
+                assert isinstance(first, StoredArticle)
+                out.append(StoredArticle(first.id, False, first.title))
+            else:
+                assert result is not None
+                out.append(result)
+        return out
+
+    def known_articles(self, identities: Sequence[ArticleIdentity]) -> list[tuple[int, str] | None]:
+        """(id, title) of the stored article each identity names, if any, in one query.
+
+        Lets ingestion skip copies before paying for their summaries.
+        """
+        if not identities:
+            return []
+        with self.session() as session:
+            known = self._existing_by_identity(session, identities)
+        return [next((known[k] for k in _identity_keys(i) if k in known), None) for i in identities]
+
+    def _existing_by_identity(
+        self, session: Session, identities: Sequence[ArticleIdentity]
+    ) -> dict[tuple[object, ...], tuple[int, str]]:
+        """(id, title) of stored articles by identity key, in one query."""
+        urls = sorted({i.url for i in identities if i.url})
+        conditions = [Article.content_hash.in_(sorted({i.digest for i in identities}))]
+        if urls:
+            conditions.append(Article.url.in_(urls))
+        conditions.extend(
+            and_(Article.source_id == i.source_id, Article.guid == i.guid)
+            for i in identities
+            if i.guid and i.source_id is not None
+        )
+        rows = session.execute(
+            select(
+                Article.id, Article.title, Article.content_hash, Article.url, Article.source_id,
+                Article.guid,
+            ).where(or_(*conditions))
+        )  # fmt: skip
+        known: dict[tuple[object, ...], tuple[int, str]] = {}
+        for article_id, title, digest, url, source_id, guid in rows:
+            for key in _identity_keys(ArticleIdentity(url, guid, source_id, digest)):
+                known[key] = (article_id, title)
+        return known
+
+    def _insert_articles(
+        self, session: Session, articles: Sequence[NewArticle], digests: Sequence[str]
+    ) -> list[int]:
+        if not articles:
+            return []
+        now = utcnow()
+        table = Article.__table__
+        rows = [
+            {
+                "url": a.url, "guid": a.guid, "content_hash": digest,
+                "fingerprint": a.fingerprint, "duplicate_of_id": a.duplicate_of_id,
+                "source_id": a.source_id, "origin": a.origin, "title": a.title, "body": a.body,
+                "teaser": a.teaser, "author": a.author, "language": a.language,
+                "published_at": a.published_at, "read_count": a.read_count, "created_at": now,
+            }
+            for a, digest in zip(articles, digests, strict=True)
+        ]  # fmt: skip
+        result = session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        )
+        return [row[0] for row in result]
+
+    def _attach_batch_tags(
+        self, session: Session, stored: Sequence[tuple[int, NewArticle]]
+    ) -> list[tuple[str, ...]]:
+        per_article: list[dict[str, tuple[TagRef, str]]] = []
+        every: dict[str, TagRef] = {}
+        for _, article in stored:
+            origins: dict[str, tuple[TagRef, str]] = {}
+            for tag in article.tags:
+                origins.setdefault(tag.key, (tag, "source"))
+            for tag in article.auto_tags:
+                origins.setdefault(tag.key, (tag, "auto"))
+            per_article.append(origins)
+            for tag, _ in origins.values():
+                every.setdefault(tag.key, tag)
+        if not every:
+            return [() for _ in stored]
+        # Sorted keys: two batches inserting the same new tags lock them in one order.
+        ids = self._tag_ids(session, [every[key] for key in sorted(every)])
+        links = [
+            {"article_id": article_id, "tag_id": ids[key], "origin": origin}
+            for (article_id, _), origins in zip(stored, per_article, strict=True)
+            for key, (_, origin) in origins.items()
+        ]
+        if links:
+            session.execute(self._insert(ArticleTag.__table__).on_conflict_do_nothing(), links)
+        return [tuple(tag.display for tag, _ in origins.values()) for origins in per_article]
 
     def _find_existing(self, session: Session, article: NewArticle, digest: str) -> Article | None:
         conditions = [Article.content_hash == digest]
@@ -164,3 +336,13 @@ class ArticleQueries(StoreBase):
                 .limit(1)
             )
             return text.split("\n") if text else []
+
+
+def _identity_keys(identity: ArticleIdentity) -> list[tuple[object, ...]]:
+    """What makes two articles the same stored article, in `_find_existing`'s order."""
+    keys: list[tuple[object, ...]] = [("hash", identity.digest)]
+    if identity.url:
+        keys.append(("url", identity.url))
+    if identity.guid and identity.source_id is not None:
+        keys.append(("guid", identity.source_id, identity.guid))
+    return keys
