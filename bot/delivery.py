@@ -150,6 +150,7 @@ class DeliveryWorker:
         self.scheduler: ChatScheduler[DeliveryJob] = ChatScheduler(self.pacing)
         self._slots = asyncio.Semaphore(self.pacing.concurrency)
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._in_flight_ids: set[int] = set()
         self._sent: list[tuple[int, int | None]] = []
         self._room = asyncio.Event()
         self._handing_out = False
@@ -306,6 +307,7 @@ class DeliveryWorker:
                 self._handing_out = False
             task = asyncio.create_task(self._send_and_settle(bot, job))
             self._in_flight.add(task)
+            self._in_flight_ids.add(job.delivery_id)
             task.add_done_callback(self._in_flight.discard)
 
     async def _send_and_settle(self, bot: Bot, job: DeliveryJob) -> None:
@@ -325,6 +327,7 @@ class DeliveryWorker:
             )
         finally:
             self._slots.release()
+            self._in_flight_ids.discard(job.delivery_id)
             if outcome is not Outcome.RATE_LIMITED:
                 self.scheduler.done(job.chat_id)
                 self._plans.pop(job.delivery_id, None)
@@ -337,14 +340,25 @@ class DeliveryWorker:
         while True:
             await asyncio.sleep(period)
             try:
-                await asyncio.to_thread(self.store.renew_claims, self.owner)
+                await asyncio.to_thread(self.store.renew_claims, self.owner, self._held_ids())
             except Exception:
                 log.exception("Could not renew delivery leases")
+
+    def _held_ids(self) -> list[int]:
+        """Rows this worker really holds: queued, in flight, sent but not yet recorded.
+
+        Only these leases are renewed, so a row orphaned by an unexpected error is
+        released when its lease runs out instead of being held for the process's life.
+        """
+        return [*self.scheduler.job_ids(), *self._in_flight_ids, *(i for i, _ in self._sent)]
 
     async def _flush_loop(self) -> None:
         while True:
             await asyncio.sleep(self.flush_interval)
-            await self._flush()
+            try:
+                await self._flush()
+            except Exception:  # the batch is kept and written on the next round
+                log.exception("Could not record sent deliveries; retrying")
 
     async def _flush(self) -> None:
         if not self._sent:

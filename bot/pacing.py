@@ -207,6 +207,10 @@ class ChatScheduler(Generic[J]):
         self._scheduled.discard(chat_id)
         return list(queue)
 
+    def job_ids(self) -> list[int]:
+        """`delivery_id` of every waiting job (jobs are DeliveryJob-like)."""
+        return [job.delivery_id for queue in self._queues.values() for job in queue]  # type: ignore[attr-defined]
+
     def drain(self) -> list[J]:
         """Remove and return every waiting job (shutdown)."""
         jobs = [job for queue in self._queues.values() for job in queue]

@@ -58,6 +58,8 @@ def test_a_live_owner_keeps_its_rows_by_renewing_the_lease(store: Store) -> None
     assert len(jobs) == 2
     assert store.renew_claims("p1") == 2
     assert store.renew_claims("p2") == 0
+    assert store.renew_claims("p1", [jobs[0].delivery_id]) == 1  # only what it still holds
+    assert store.renew_claims("p1", []) == 0
     assert store.release_stale_claims(older_than=timedelta(minutes=1)) == 0
     assert store.claim_deliveries(owner="p2") == []
 

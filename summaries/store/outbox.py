@@ -174,16 +174,23 @@ class OutboxQueries(StoreBase):
                 return []
             return self._jobs(session, ids)
 
-    def renew_claims(self, owner: str, *, now: datetime | None = None) -> int:
-        """Heartbeat: extend the lease on every row `owner` is still sending."""
+    def renew_claims(
+        self, owner: str, delivery_ids: list[int] | None = None, *, now: datetime | None = None
+    ) -> int:
+        """Heartbeat: extend the lease on the rows `owner` still holds (all, or these ids)."""
         now = now or utcnow()
+        held = [Delivery.state == DeliveryState.SENDING, Delivery.claimed_by == owner]
+        if delivery_ids is None:
+            chunks: list[list[int] | None] = [None]
+        else:
+            chunks = [delivery_ids[i : i + 1000] for i in range(0, len(delivery_ids), 1000)]
+        renewed = 0
         with self.session() as session:
-            result = session.execute(
-                update(Delivery)
-                .where(Delivery.state == DeliveryState.SENDING, Delivery.claimed_by == owner)
-                .values(claimed_at=now)
-            )
-            return result.rowcount or 0
+            for chunk in chunks:
+                where = held if chunk is None else [*held, Delivery.id.in_(chunk)]
+                result = session.execute(update(Delivery).where(*where).values(claimed_at=now))
+                renewed += result.rowcount or 0
+        return renewed
 
     def release_claims(
         self, delivery_ids: list[int], owner: str | None = None, *, delay: timedelta | None = None
