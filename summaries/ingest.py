@@ -152,6 +152,7 @@ class _Entry:
     url: str | None = None
     digest: str = ""
     prepared: _Prepared | None = None
+    same_as: _Entry | None = None  # an exact copy of an earlier input not yet stored
 
 
 @dataclass
@@ -177,6 +178,7 @@ class Ingestor:
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self.batch_size = max(1, batch_size)
         self._pool: ProcessPoolExecutor | None = None
+        self._in_flight: dict[tuple[object, ...], _Entry] = {}  # identity key -> first input
         self._stories = StoryIndex(candidates=_STORY_CANDIDATES)
         self._stories_after = 0
         self._stories_loaded: dt.datetime | None = None
@@ -225,15 +227,23 @@ class Ingestor:
         """Normalise, drop what is stored already (one query), hand the rest to workers."""
         entries = [self._admit(x) for x in chunk]
         todo = [e for e in entries if e.outcome is None]
-        known = self.store.known_articles(
-            [ArticleIdentity(e.url, _guid(e.item), _source(e.item), e.digest) for e in todo]
-        )
-        for entry, found in zip(todo, known, strict=True):
+        identities = [
+            ArticleIdentity(e.url, _guid(e.item), _source(e.item), e.digest) for e in todo
+        ]
+        known = self.store.known_articles(identities)
+        for entry, identity, found in zip(todo, identities, known, strict=True):
             if found is not None:
                 entry.outcome = IngestOutcome(
                     entry.origin, article_id=found[0], created=False, title=found[1]
                 )
-        todo = [e for e in todo if e.outcome is None]
+                continue
+            keys = identity.identity_keys()
+            # A copy of an input that is still on its way: the answer is the first one's.
+            entry.same_as = next((self._in_flight[k] for k in keys if k in self._in_flight), None)
+            if entry.same_as is None:
+                for key in keys:
+                    self._in_flight[key] = entry
+        todo = [e for e in todo if e.outcome is None and e.same_as is None]
         reports = [
             ParsedReport(e.title, e.body, None, e.item.read_count, tuple(e.item.tags), e.url)
             for e in todo
@@ -318,6 +328,10 @@ class Ingestor:
                 copies, resolved, self.store.add_articles(resolved), strict=True
             ):
                 entry.outcome = _outcome(entry, result, article.duplicate_of_id)
+        for entry in batch.entries:
+            if entry.same_as is not None:
+                entry.outcome = _copy_outcome(entry, entry.same_as)
+        self._in_flight = {k: e for k, e in self._in_flight.items() if e not in batch.todo}
         for entry in batch.entries:
             assert entry.outcome is not None
             yield entry.outcome
@@ -496,6 +510,18 @@ def _outcome(entry: _Entry, stored: StoredArticle, story: int | None) -> IngestO
         summary=prepared.summary,
         duplicate_of=story if stored.created else None,
     )
+
+
+def _copy_outcome(entry: _Entry, first: _Entry) -> IngestOutcome:
+    """What ingesting `entry` after `first` was stored gives: the stored article, or the
+    same error."""
+    done = first.outcome
+    assert done is not None
+    if done.error is not None:
+        prepared = first.prepared
+        reason = prepared.error if prepared is not None else done.error
+        return IngestOutcome(entry.origin, error=f"{entry.origin}: {reason}")
+    return IngestOutcome(entry.origin, article_id=done.article_id, created=False, title=done.title)
 
 
 def _chunks(

@@ -48,6 +48,15 @@ class ArticleIdentity:
     source_id: int | None
     digest: str
 
+    def identity_keys(self) -> list[tuple[object, ...]]:
+        """What makes two articles one stored article, in `_find_existing`'s order."""
+        keys: list[tuple[object, ...]] = [("hash", self.digest)]
+        if self.url:
+            keys.append(("url", self.url))
+        if self.guid and self.source_id is not None:
+            keys.append(("guid", self.source_id, self.guid))
+        return keys
+
 
 @dataclass(frozen=True)
 class StoredArticle:
@@ -132,7 +141,7 @@ class ArticleQueries(StoreBase):
         first_of: dict[tuple[object, ...], int] = {}
         fresh: list[int] = []
         for index, identity in enumerate(identities):
-            keys = _identity_keys(identity)
+            keys = identity.identity_keys()
             found = next((known[k] for k in keys if k in known), None)
             if found is not None:
                 results.append(StoredArticle(found[0], False, found[1]))
@@ -185,7 +194,7 @@ class ArticleQueries(StoreBase):
             return []
         with self.session() as session:
             known = self._existing_by_identity(session, identities)
-        return [next((known[k] for k in _identity_keys(i) if k in known), None) for i in identities]
+        return [next((known[k] for k in i.identity_keys() if k in known), None) for i in identities]
 
     def _existing_by_identity(
         self, session: Session, identities: Sequence[ArticleIdentity]
@@ -208,7 +217,7 @@ class ArticleQueries(StoreBase):
         )  # fmt: skip
         known: dict[tuple[object, ...], tuple[int, str]] = {}
         for article_id, title, digest, url, source_id, guid in rows:
-            for key in _identity_keys(ArticleIdentity(url, guid, source_id, digest)):
+            for key in ArticleIdentity(url, guid, source_id, digest).identity_keys():
                 known[key] = (article_id, title)
         return known
 
@@ -336,13 +345,3 @@ class ArticleQueries(StoreBase):
                 .limit(1)
             )
             return text.split("\n") if text else []
-
-
-def _identity_keys(identity: ArticleIdentity) -> list[tuple[object, ...]]:
-    """What makes two articles the same stored article, in `_find_existing`'s order."""
-    keys: list[tuple[object, ...]] = [("hash", identity.digest)]
-    if identity.url:
-        keys.append(("url", identity.url))
-    if identity.guid and identity.source_id is not None:
-        keys.append(("guid", identity.source_id, identity.guid))
-    return keys
