@@ -92,6 +92,8 @@ class GlobalPacer:
                 await asyncio.sleep(slot - now)
             started = self._clock()
             if self._paused_until <= started:
+                # Catch up after a late wake-up at no more than twice the rate: no bursts.
+                self._next_slot = max(self._next_slot, started + self._spacing / 2)
                 if self._limited:
                     # Count the planned time, so small wake-up delays (absorbed by the
                     # margin) do not slow the rate; a long stall still counts as late.
