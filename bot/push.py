@@ -43,8 +43,11 @@ class PushPlan:
     thread_id: int | None = None
 
 
-def plan_push(config: ChatConfig, job: DeliveryJob, *, now: datetime) -> PushPlan:
-    """Decide (and for `send`, render) the push of one article to one chat."""
+def plan_push(
+    config: ChatConfig, job: DeliveryJob, *, now: datetime, also: Sequence[str] = ()
+) -> PushPlan:
+    """Decide (and for `send`, render) the push of one article to one chat; `also` are
+    the URLs of the story's other versions."""
     if config.paused:
         return PushPlan("skip", reason="skipped: chat paused")
     if not passes_filters(config, (job.title, *job.summary, *job.tags)):
@@ -54,10 +57,10 @@ def plan_push(config: ChatConfig, job: DeliveryJob, *, now: datetime) -> PushPla
     until = quiet_until(config, now)
     if until is not None:
         return PushPlan("later", reason="quiet hours", until=until)
-    return render_push(config, job)
+    return render_push(config, job, also=also)
 
 
-def render_push(config: ChatConfig, job: DeliveryJob) -> PushPlan:
+def render_push(config: ChatConfig, job: DeliveryJob, *, also: Sequence[str] = ()) -> PushPlan:
     """The message for one article as this chat wants it."""
     t = translator(pick_language(config.language, config.chat_language))
     summary = job.summary[: config.summary_sentences]
@@ -69,8 +72,18 @@ def render_push(config: ChatConfig, job: DeliveryJob) -> PushPlan:
     )
     return PushPlan(
         "send",
-        html=article_html(job.title, summary, job.tags, job.url, link_label=t("Read the article")),
-        plain=article_plain(job.title, summary, job.tags, job.url),
+        html=article_html(
+            job.title,
+            summary,
+            job.tags,
+            job.url,
+            link_label=t("Read the article"),
+            also=also,
+            also_label=t("Also on"),
+        ),
+        plain=article_plain(
+            job.title, summary, job.tags, job.url, also=also, also_label=t("Also on")
+        ),
         keyboard=keyboards.article_buttons(t, matched_key, job.url, label=job.matched_tag),
         link_preview=preview,
         thread_id=thread_for(config, [matched_key] if matched_key else []),
@@ -107,17 +120,20 @@ class PushGate:
         now = now or utcnow()
         store = self.store
         configs = await asyncio.to_thread(store.chat_configs, {job.chat_id for job in jobs})
+        # Subscribers get a story once, with its other sources listed (one query per batch).
+        sources = await asyncio.to_thread(store.story_urls, {job.article_id for job in jobs})
         admitted: list[tuple[DeliveryJob, PushPlan]] = []
         parked: list[int] = []
         for job in jobs:
             config = configs.get(job.chat_id, ChatConfig(job.chat_id))
-            plan = plan_push(config, job, now=now)
+            also = sources.get(job.article_id, ())
+            plan = plan_push(config, job, now=now, also=also)
             if plan.action == "send":
                 wanted = config.summary_sentences
                 if wanted != len(job.summary):
                     summary = await self.lengths.aget(job.article_id, wanted, job.summary)
                     job = replace(job, summary=summary)
-                    plan = render_push(config, job)
+                    plan = render_push(config, job, also=also)
                 admitted.append((job, plan))
             elif plan.action == "digest":
                 parked.append(job.delivery_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -317,6 +317,22 @@ class ArticleQueries(StoreBase):
             select(Tag.key, Tag.id).where(Tag.key.in_([tag.key for tag in tags]))
         )
         return {key: tag_id for key, tag_id in rows}
+
+    def story_urls(self, article_ids: Iterable[int]) -> dict[int, list[str]]:
+        """URLs of the other versions of each article's story, oldest first (one query)."""
+        ids = sorted(set(article_ids))
+        if not ids:
+            return {}
+        with self.session() as session:
+            rows = session.execute(
+                select(Article.duplicate_of_id, Article.url)
+                .where(Article.duplicate_of_id.in_(ids), Article.url.is_not(None))
+                .order_by(Article.id)
+            )
+            found: dict[int, list[str]] = {}
+            for head_id, url in rows:
+                found.setdefault(head_id, []).append(url)
+            return found
 
     def article_count(self) -> int:
         with self.session() as session:
