@@ -20,7 +20,7 @@ from typing import IO, Self
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Variables the bot reads; inherited values are dropped so only the test's settings count.
-BOT_VARIABLES = ("DATABASE_URL", "DELIVERY_INTERVAL", "ADMIN_IDS")
+BOT_VARIABLES = ("DATABASE_URL", "ADMIN_IDS", "LOG_LEVEL")
 
 
 def child_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -28,7 +28,7 @@ def child_env(env: Mapping[str, str]) -> dict[str, str]:
     out = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("TELEGRAM_") and k not in BOT_VARIABLES
+        if not k.startswith(("TELEGRAM_", "DELIVERY_")) and k not in BOT_VARIABLES
     }
     pythonpath = out.get("PYTHONPATH")
     out["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + pythonpath if pythonpath else "")
