@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from summaries.dates import _MONTH_OF
 from summaries.lexicons import RARE, fold, stem, stop_words, zipf
@@ -166,6 +167,8 @@ class Entity:
 
     @property
     def display(self) -> str:
+        if len(self.forms) == 1:  # the usual case, asked often while merging
+            return next(iter(self.forms))
         best = self.forms.most_common(1)[0][0]
         if self.kind in ("name", "part") and len(self.forms) > 1:
             # Inflected variants of one name: the base form is usually the shortest.
@@ -181,8 +184,9 @@ class Entity:
         self.first = min(self.first, position)
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word of a sentence (a tuple: made for every word, so it must be cheap)."""
+
     text: str
     start: int
     end: int
@@ -191,6 +195,11 @@ class _Token:
     acronym: bool
     norm: str  # normalise_name(text)
     stem: str  # only for capitalised words
+    longest: int  # the most words of a place name starting with this word
+    derived: tuple[list[str], float]  # places in compounds and demonyms, with their weight
+
+
+_new_token = tuple.__new__  # builds a _Token without a Python-level __new__ call
 
 
 def extract_entities(title: str, body: str, lang: str) -> list[Entity]:
@@ -226,6 +235,33 @@ def _sentences(text: str) -> list[tuple[str, int]]:
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _word(
+    raw: str, lang: str
+) -> tuple[str, int, bool, bool, str, str, int, tuple[list[str], float]] | None:
+    """Return a matched word as the scanner sees it (the fields of `_Token` after `end`
+    and `initial`), with the offset it was cut by, or None for a word that is skipped;
+    once per distinct word."""
+    text, shift = raw.rstrip("'’"), 0
+    if lang in _ELIDING_LANGS and (elided := _ELISION.match(text)):
+        text, shift = text[elided.end() :], elided.end()
+    if text.endswith(("'s", "’s")):
+        text = text[:-2]
+    if not text or _CONTRACTION.match(text):
+        return None  # "I've", "we’re", "don't"
+    capitalised, acronym, norm, word_stem = _features(text, lang)
+    place_lang = _place_lang(lang)
+    starts = _alias_starts(place_lang)
+    longest = max(starts.get(norm, 0), starts.get(word_stem, 0))
+    derived = ([], 0.0) if acronym else _derived_places(text, capitalised, lang, place_lang)
+    return text, shift, capitalised, acronym, norm, word_stem, longest, derived
+
+
+def _place_lang(lang: str) -> str:
+    """The language whose place names an article is matched against."""
+    return lang if lang in places().aliases else "en"
+
+
 @lru_cache(maxsize=100_000)
 def _features(text: str, lang: str) -> tuple[bool, bool, str, str]:
     """Return what the scanner needs to know about a word, once per word."""
@@ -247,33 +283,24 @@ class _Scanner:
 
     def __init__(self, lang: str, text: str) -> None:
         self.lang = lang
-        self.place_lang = lang if lang in places().aliases else "en"
+        self.place_lang = _place_lang(lang)
         self.stops = stop_words(lang)
         self.found: dict[str, Entity] = {}
         self.in_names: set[int] = set()  # text offsets of words inside capitalised runs
         # Words the text also writes in lower case are common words ("Sport" vs "sport").
-        self.lower_words = frozenset(
-            m.group() for m in _WORD.finditer(text) if not m.group()[:1].isupper()
-        )
+        self.lower_words = frozenset(w for w in _WORD.findall(text) if not w[:1].isupper())
 
     # -- plumbing ---------------------------------------------------------------------------
 
     def _tokens(self, sentence: str) -> list[_Token]:
         tokens: list[_Token] = []
+        lang = self.lang
         for match in _WORD.finditer(sentence):
-            text, start = match.group().rstrip("'’"), match.start()
-            if self.lang in _ELIDING_LANGS and (elided := _ELISION.match(text)):
-                text, start = text[elided.end() :], start + elided.end()
-            if text.endswith(("'s", "’s")):
-                text = text[:-2]
-            if _CONTRACTION.match(text):
-                continue  # "I've", "we’re", "don't"
-            if text:
-                capitalised, acronym, norm, word_stem = _features(text, self.lang)
-                initial = not tokens
-                tokens.append(
-                    _Token(text, start, match.end(), initial, capitalised, acronym, norm, word_stem)
-                )
+            found = _word(match.group(), lang)
+            if found is not None:
+                text, shift, *rest = found
+                start = match.start() + shift
+                tokens.append(_new_token(_Token, (text, start, match.end(), not tokens, *rest)))
         return tokens
 
     def _add(self, key: str, kind: str, form: str, weight: float, pos: int, title: bool) -> Entity:
@@ -309,12 +336,10 @@ class _Scanner:
     ) -> None:
         aliases = places().aliases[self.place_lang]
         stems = stem_index(self.place_lang)
-        starts = _alias_starts(self.place_lang)
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            longest = max(starts.get(token.norm, 0), starts.get(token.stem, 0))
-            for n in range(min(longest, len(tokens) - i), 0, -1):
+            for n in range(min(token.longest, len(tokens) - i), 0, -1):
                 window = tokens[i : i + n]
                 if not any(t.capitalised for t in window) or _has_break(sentence, window):
                     continue
@@ -327,37 +352,11 @@ class _Scanner:
                     i += n
                     break
             else:
-                keys, weight = self._derived_places(token, aliases)
+                keys, weight = token.derived
                 for key in keys:
                     self._add_place(key, weight, offset + token.start, title)
                 used[i] = bool(keys) and weight > _W_ADJECTIVE
                 i += 1
-
-    def _derived_places(self, token: _Token, aliases: dict[str, str]) -> tuple[list[str], float]:
-        """Find places in compounds ("US-Außenminister"), demonyms ("Armeniern") and
-        adjectives ("armenisch-aserbaidschanischen", "российского")."""
-        if token.acronym:
-            return [], 0.0
-        parts = token.text.split("-")
-        if len(parts) > 1:
-            keys = [aliases.get(normalise_name(p)) for p in parts if p[:1].isupper()]
-            found = [k for k in keys if k]
-            if found:
-                return found, _W_PLACE_IN_COMPOUND
-        if self.lang == "ru" and token.capitalised and (key := russian_place(token.text)):
-            return [key], _W_PLACE
-        weight = _W_DEMONYM if token.capitalised else _W_ADJECTIVE
-        found = []
-        heads = _derived_heads(self.lang)
-        for part in parts:
-            if len(part) < 4 or fold(part[:4], self.lang) not in heads:
-                continue  # cheap test first: no place name starts like this word
-            if part.casefold() in _DERIVED_SKIP:
-                continue
-            key = _derived_place(stem(part, self.lang), self.lang)
-            if key:
-                found.append(key)
-        return found, weight
 
     def _add_place(self, key: str, weight: float, pos: int, title: bool) -> None:
         form = places().display_name(key, self.place_lang)
@@ -536,23 +535,15 @@ class _Scanner:
     def _topics(self, tokens: list[_Token], used: list[bool], offset: int, title: bool) -> None:
         """Count rare content words: "Friedensmission", "broadband", "инфляция"."""
         for i, token in enumerate(tokens):
-            if used[i] or len(token.text) < 5 or not token.text.isalpha():
+            if used[i]:
                 continue
-            if token.text.casefold() in self.stops or _is_title(token.text):
+            topic = _topic(token.text, token.capitalised, token.stem, self.lang)
+            if topic is None:
                 continue
-            if (self.lang == "de") != token.capitalised:
-                continue  # German topics are nouns, which German capitalises; others not
             in_name = offset + token.start in self.in_names
             if in_name and not _german_common_noun(token.text, compounds=True):
                 continue  # a German name, not a topic
-            not_topic = _NOT_TOPIC.get(self.lang)
-            if not_topic and not_topic.search(token.text.casefold()):
-                continue
-            rarity = zipf(token.text.casefold(), self.lang)
-            if rarity > 4.5:
-                continue
-            salience = min(1.0, (4.5 - max(rarity, RARE)) / 1.5)
-            key = "~" + (token.stem or stem(token.text, self.lang))  # "~": not a name key
+            key, salience = topic
             self._add(key, "topic", token.text, _W_TOPIC * salience, offset + token.start, title)
 
     # -- merging ----------------------------------------------------------------------------
@@ -618,6 +609,26 @@ class _Scanner:
             target.kind = "name"
         target.first = min(target.first, source.first)
         del self.found[source.key]
+
+
+@lru_cache(maxsize=100_000)
+def _topic(text: str, capitalised: bool, word_stem: str, lang: str) -> tuple[str, float] | None:
+    """The topic key and salience of a word that may be a topic (rare content words), once
+    per word; whether it sits inside a name is for the caller to check."""
+    if len(text) < 5 or not text.isalpha():
+        return None
+    if text.casefold() in stop_words(lang) or _is_title(text):
+        return None
+    if (lang == "de") != capitalised:
+        return None  # German topics are nouns, which German capitalises; others not
+    not_topic = _NOT_TOPIC.get(lang)
+    if not_topic and not_topic.search(text.casefold()):
+        return None
+    rarity = zipf(text.casefold(), lang)
+    if rarity > 4.5:
+        return None
+    salience = min(1.0, (4.5 - max(rarity, RARE)) / 1.5)
+    return "~" + (word_stem or stem(text, lang)), salience  # "~": not a name key
 
 
 def _base_form_rank(form: str) -> tuple[int, int]:
@@ -688,6 +699,36 @@ def _derived_heads(lang: str) -> frozenset[str]:
     return frozenset(k[:4] for k in [*prefix_index(lang), *irregular] if len(k) >= 4) | frozenset(
         k[:4] for k in irregular
     )
+
+
+@lru_cache(maxsize=100_000)
+def _derived_places(
+    text: str, capitalised: bool, lang: str, place_lang: str
+) -> tuple[list[str], float]:
+    """Find places in compounds ("US-Außenminister"), demonyms ("Armeniern") and
+    adjectives ("armenisch-aserbaidschanischen", "российского") of a word that is not an
+    acronym; once per word."""
+    aliases = places().aliases[place_lang]
+    parts = text.split("-")
+    if len(parts) > 1:
+        keys = [aliases.get(normalise_name(p)) for p in parts if p[:1].isupper()]
+        found = [k for k in keys if k]
+        if found:
+            return found, _W_PLACE_IN_COMPOUND
+    if lang == "ru" and capitalised and (key := russian_place(text)):
+        return [key], _W_PLACE
+    weight = _W_DEMONYM if capitalised else _W_ADJECTIVE
+    found = []
+    heads = _derived_heads(lang)
+    for part in parts:
+        if len(part) < 4 or fold(part[:4], lang) not in heads:
+            continue  # cheap test first: no place name starts like this word
+        if part.casefold() in _DERIVED_SKIP:
+            continue
+        key = _derived_place(stem(part, lang), lang)
+        if key:
+            found.append(key)
+    return found, weight
 
 
 @lru_cache(maxsize=50_000)
