@@ -8,6 +8,7 @@ have an ISO 639-1 code, which is also what the rest of newsbot stores.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -64,7 +65,7 @@ def detect_language(text: str) -> str:
         or too ambiguous to tell.
     """
     sample = text[:_SAMPLE_CHARS]
-    if len(_LETTER.findall(sample)) < _MIN_LETTERS:
+    if sum(1 for _ in itertools.islice(_LETTER.finditer(sample), _MIN_LETTERS)) < _MIN_LETTERS:
         return UNDETERMINED
     code, confidence = _identifier().classify(sample)
     if confidence < _MIN_CONFIDENCE:
