@@ -623,13 +623,13 @@ def test_unacknowledged_updates_are_redelivered_after_a_crash(
     # PTB acknowledges an update with the offset of its next getUpdates: hold that call.
     emulator.set_faults([faults.delay(30, method="getUpdates", times=1)])
     emulator.send_message(ALICE, ALICE, "hello")
-    emulator.wait_for_messages(ALICE, 1)
+    emulator.wait_for_messages(ALICE, 1, timeout=30)
     assert [u["message"]["text"] for u in emulator.pending_updates()] == ["hello"]
     assert first.kill9() == -9
     emulator.send_message(ALICE, ALICE, "while down")
 
     start_bot(argv=ECHO_BOT)
-    texts = [m["text"] for m in emulator.wait_for_messages(ALICE, 3)]
+    texts = [m["text"] for m in emulator.wait_for_messages(ALICE, 3, timeout=30)]
     # Like Telegram: what was never acknowledged comes again, what was queued is not lost.
     assert texts == [
         "echo: <code>hello</code>",
