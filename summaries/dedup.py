@@ -20,7 +20,7 @@ import hashlib
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -125,6 +125,7 @@ class Features:
     shingles: np.ndarray
     words: np.ndarray
     counts: np.ndarray
+    bands: tuple[int, ...] = ()  # `band_keys`, computed once with the rest
 
     @property
     def norm(self) -> float:
@@ -138,7 +139,8 @@ def features(text: str) -> Features:
     content = [w for w in words if len(w) > 3]
     ids = _word_ids(content)
     unique, counts = np.unique(ids, return_counts=True)
-    return Features(shingles, unique, counts.astype(np.float64))
+    found = Features(shingles, unique, counts.astype(np.float64))
+    return replace(found, bands=tuple(_band_keys(found)))
 
 
 def similarity(a: str | Features, b: str | Features) -> float:
@@ -206,6 +208,10 @@ def _stop_hashes() -> np.ndarray:
 
 def band_keys(found: Features) -> list[int]:
     """LSH keys of a text: versions of one story share at least one with high probability."""
+    return list(found.bands) if found.bands else _band_keys(found)
+
+
+def _band_keys(found: Features) -> list[int]:
     words = found.words[~np.isin(found.words, _stop_hashes(), assume_unique=True)]
     if not len(words):
         return []
