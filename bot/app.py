@@ -16,7 +16,7 @@ from bot.delivery import DeliveryWorker, telegram_rate_limiter
 from bot.digest import DigestRunner
 from bot.menu import publish_commands
 from bot.settings import Settings
-from summaries.db import upgrade
+from summaries.db import safe_database_url, upgrade
 from summaries.sources import poll_forever
 from summaries.store import Store
 
@@ -97,16 +97,10 @@ def run(settings: Settings) -> None:
     log.info(
         "Starting newsbot (Bot API %s, database %s)",
         settings.api_url,
-        _safe_url(settings.database_url),
+        safe_database_url(settings.database_url),
     )
     try:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     finally:
         store.close()
         log.info("newsbot stopped")
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)

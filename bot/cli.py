@@ -7,12 +7,18 @@ configuration error.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import ArgumentError, OperationalError
+
 from bot.logs import configure_logging
 from bot.settings import Settings
+from summaries.db import safe_database_url
 from summaries.errors import InputError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -20,9 +26,13 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 def _delegated() -> dict[str, Callable[[list[str]], int]]:
     """Subcommands implemented by their own modules, with their own argument parsers."""
-    from summaries import evaluation
+    return {"eval": _eval, "bench": _bench}
 
-    return {"eval": evaluation.main, "bench": _bench}
+
+def _eval(argv: list[str]) -> int:
+    from summaries import evaluation  # imported on use: it loads the ROUGE scorer
+
+    return evaluation.main(argv)
 
 
 def _bench(argv: list[str]) -> int:
@@ -79,7 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--sentences", "-n", type=_sentence_count, default=3, help="sentences (1-10, default 3)"
     )
     summarize.add_argument(
-        "--language", "-l", metavar="xx", help="language code, overriding detection (e.g. de)"
+        "--language",
+        "-l",
+        metavar="xx",
+        type=_language_code,
+        help="language code, overriding detection (e.g. de)",
     )
     summarize.add_argument("--method", "-m", default="default", help="summary method (see eval)")
 
@@ -129,6 +143,12 @@ def _interval(raw: str) -> int:
     return int(raw)
 
 
+def _language_code(raw: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z]{2,4})?", raw.strip()):
+        raise argparse.ArgumentTypeError(f"not a language code like de or en: {raw!r}")
+    return raw.strip()
+
+
 def _sentence_count(raw: str) -> int:
     try:
         value = int(raw)
@@ -158,6 +178,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         print(f"newsbot: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except (ArgumentError, OperationalError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        print(
+            f"newsbot: cannot use the database {safe_database_url(settings.database_url)}: "
+            f"{reason}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`newsbot summarize F | head -1`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         return 130
 
@@ -165,10 +197,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     token = settings.require_token()
     configure_logging(settings.log_level, secrets=[token])
+    from telegram.error import InvalidToken, NetworkError
+
     from bot.app import run
 
-    run(settings)
+    try:
+        run(settings)
+    except InvalidToken:
+        print(
+            f"newsbot: the Bot API server at {settings.api_url} rejected TELEGRAM_BOT_TOKEN "
+            "(revoked or mistyped?).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except NetworkError as error:
+        logging.getLogger("newsbot").debug("Start-up failed", exc_info=True)
+        print(
+            f"newsbot: cannot reach the Bot API at {settings.api_url} "
+            f"({_redact(error.message, token)}); check TELEGRAM_API_URL and the network.",
+            file=sys.stderr,
+        )
+        return EXIT_SOME_FAILED
     return EXIT_OK
+
+
+def _redact(text: str, secret: str) -> str:
+    return text.replace(secret, "<redacted>")
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -226,7 +280,7 @@ def _sources(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _summarize(args: argparse.Namespace, settings: Settings) -> int:
-    from summaries.language import detect_language
+    from summaries.language import detect_language, language_name
     from summaries.report import parse_report
     from summaries.summarizer import METHODS, summarize
     from summaries.text import decode_bytes
@@ -244,6 +298,12 @@ def _summarize(args: argparse.Namespace, settings: Settings) -> int:
         print(f"newsbot: {args.input}: {error}", file=sys.stderr)
         return EXIT_SOME_FAILED
     language = args.language or detect_language(f"{report.title}\n{report.body}")
+    if args.language and language_name(args.language) is None:
+        print(
+            f"newsbot: no models for language {args.language!r}; "
+            "using the language-neutral fallback",
+            file=sys.stderr,
+        )
     for sentence in summarize(
         report.body, language, sentences=args.sentences, title=report.title, method=args.method
     ):

@@ -55,7 +55,7 @@ class Settings:
             database_url=(values.get("DATABASE_URL") or "").strip() or DEFAULT_DATABASE_URL,
             delivery_interval=_positive_float(values, "DELIVERY_INTERVAL", 5.0),
             admin_ids=_id_set(values.get("ADMIN_IDS", "")),
-            log_level=(values.get("LOG_LEVEL") or "INFO").strip().upper(),
+            log_level=_log_level(values.get("LOG_LEVEL", "")),
             pacing=PacingConfig(
                 enabled=_switch(values, "DELIVERY_PACING", True),
                 global_rate=_positive_float(values, "DELIVERY_RATE", 30.0),
@@ -91,6 +91,16 @@ class Settings:
     @property
     def bot_file_url(self) -> str:
         return f"{self.api_url}/file/bot"
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level(raw: str) -> str:
+    level = raw.strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}.")
+    return level
 
 
 def _api_url(raw: str) -> str:

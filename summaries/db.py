@@ -33,6 +33,14 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def safe_database_url(url: str) -> str:
+    """The URL for messages and logs: the password hidden, unparseable input shown as is."""
+    try:
+        return make_url(normalize_database_url(url)).render_as_string(hide_password=True)
+    except Exception:
+        return repr(url)
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(normalize_database_url(url)).get_backend_name() == "sqlite"
 

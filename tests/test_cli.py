@@ -165,3 +165,52 @@ def test_run_without_token_is_one_clear_line(tmp_path: Path) -> None:
 def test_db_upgrade(workdir: Path) -> None:
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "upgrade"]) == 0
+
+
+def test_unusable_database_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for url in ("garbage", f"sqlite:///{tmp_path}/missing/dir/x.db"):
+        monkeypatch.setenv("DATABASE_URL", url)
+        assert main(["db", "upgrade"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("newsbot: cannot use the database") and err.count("\n") == 1
+
+
+def test_unknown_summary_language_falls_back_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["summarize", str(SEED_REPORT), "--language", "az", "-n", "2"]) == 0
+    captured = capsys.readouterr()
+    assert "language-neutral fallback" in captured.err
+    assert len(captured.out.strip().splitlines()) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["summarize", str(SEED_REPORT), "--language", "not a code"])
+    assert exit_info.value.code == 2
+
+
+def test_run_with_unreachable_bot_api_is_one_clear_line(tmp_path: Path) -> None:
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+            "TELEGRAM_BOT_TOKEN": token,
+            "TELEGRAM_API_URL": "http://127.0.0.1:9",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("newsbot: cannot reach the Bot API at http://127.0.0.1:9")
+    )
+    assert token not in result.stderr

@@ -61,6 +61,7 @@ def test_missing_or_malformed_token(tmp_path: Path, environ: dict[str, str], mes
         {"DELIVERY_INTERVAL": "-1"},
         {"ADMIN_IDS": "12,alice"},
         {"TELEGRAM_API_URL": "ftp://example.org"},
+        {"LOG_LEVEL": "LOUD"},
     ],
 )
 def test_bad_values_are_named(tmp_path: Path, environ: dict[str, str]) -> None:
