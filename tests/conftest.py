@@ -18,7 +18,8 @@ POSTGRES_URL = os.environ.get(
 )
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
-SEED_REPORT = SHARED_DIR / "examples" / "de-aliyev-blinken.txt"
+# A copy of ../shared/examples/de-aliyev-blinken.txt, so the suite runs from any clone.
+SEED_REPORT = REPO_ROOT / "tests" / "data" / "examples" / "de-aliyev-blinken.txt"
 
 
 @pytest.fixture

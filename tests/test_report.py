@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,9 @@ from summaries.dates import parse_meta_line
 from summaries.errors import InputError
 from summaries.report import ParsedReport, parse_report
 from summaries.text import decode_bytes
+from tests.conftest import SEED_REPORT
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "examples" / "de-aliyev-blinken.txt"
+SEED = SEED_REPORT
 TITLE = "US-Außenminister rief Ilham Aliyev an"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,8 +10,9 @@ from summaries.errors import InputError
 from summaries.report import parse_report
 from summaries.tagging import MAX_TAG_LENGTH, Tag, auto_tags, merge_tags, tag_key, validate_tag
 from summaries.text import decode_bytes
+from tests.conftest import SEED_REPORT
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "examples" / "de-aliyev-blinken.txt"
+SEED = SEED_REPORT
 
 EN_TITLE = "Biden meets Zelensky in Washington as Congress debates Ukraine aid"
 EN_BODY = """US President Joe Biden met Ukrainian President Volodymyr Zelensky at the White House \
