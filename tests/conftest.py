@@ -17,7 +17,6 @@ POSTGRES_URL = os.environ.get(
     "NEWSBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
 # A copy of ../shared/examples/de-aliyev-blinken.txt, so the suite runs from any clone.
 SEED_REPORT = REPO_ROOT / "tests" / "data" / "examples" / "de-aliyev-blinken.txt"
 
