@@ -89,7 +89,8 @@ class Poller:
     ) -> None:
         self.store = store
         self.client = client or make_client()
-        self.ingestor = ingestor or Ingestor(store)
+        # One process: forking a pool from the bot's threads could deadlock.
+        self.ingestor = ingestor or Ingestor(store, workers=1)
         self.fetch_pages = fetch_pages
         self.max_bytes = max_bytes
         self.deactivate_after = deactivate_after

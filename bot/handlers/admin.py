@@ -118,7 +118,8 @@ async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await request.usage("Usage: /ingest URL")
         return
     await request.reply(t("Fetching {url} …", url=escape(url)))
-    outcomes = await asyncio.to_thread(lambda: list(ingest_url(Ingestor(request.store), url)))
+    ingestor = Ingestor(request.store, workers=1)  # no fork pool from the bot's threads
+    outcomes = await asyncio.to_thread(lambda: list(ingest_url(ingestor, url)))
     new = sum(1 for o in outcomes if o.ok and o.created)
     known = sum(1 for o in outcomes if o.ok and not o.created)
     errors = [o.error for o in outcomes if o.error]
