@@ -69,10 +69,6 @@ class GlobalPacer:
         self._next_slot = 0.0
         self._paused_until = 0.0
 
-    @property
-    def paused_for(self) -> float:
-        return max(self._paused_until - self._clock(), 0.0)
-
     def pause(self, seconds: float) -> None:
         """Stop all sends for `seconds` (Telegram said so); a longer pause wins."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
@@ -133,10 +129,6 @@ class ChatScheduler(Generic[J]):
     def __len__(self) -> int:
         """Jobs waiting (not those handed out)."""
         return self._queued
-
-    @property
-    def chats_out(self) -> int:
-        return len(self._out)
 
     def add(self, chat_id: int, chat_type: str, job: J) -> bool:
         """Queue a job; False if the chat already has enough waiting (defer it instead)."""
