@@ -323,11 +323,10 @@ async def test_a_slow_chat_does_not_stall_the_others(store: Store, telegram: Any
     chats(store, *range(1, 11))
     add_article(store, "one")
     request.delays[1] = 3.0
-    started = time.monotonic()
     await deliver_all(store, worker(store), bot)
-    others = [call.at - started for call in request.delivered if call.chat_id != 1]
-    assert len(others) == 9 and max(others) < 2.0
-    assert len(request.to(1)) == 1
+    # `delivered` is in order of completion: chat 1's slow send finishes last.
+    assert sorted(call.chat_id for call in request.delivered[:9]) == list(range(2, 11))
+    assert [call.chat_id for call in request.delivered[9:]] == [1]
 
 
 def _membership_update(chat_id: int, old: ChatMember, new: ChatMember) -> Update:

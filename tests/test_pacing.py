@@ -43,12 +43,21 @@ async def test_a_pause_stops_every_slot_until_it_ends() -> None:
     assert time.monotonic() - started >= 0.29
 
 
-async def test_unpaced_slots_do_not_wait() -> None:
-    pacer = GlobalPacer(None)
-    started = time.monotonic()
+async def test_unpaced_slots_do_not_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", record)
+    unpaced = GlobalPacer(None, clock=lambda: 100.0)
     for _ in range(1000):
-        await pacer.acquire()
-    assert time.monotonic() - started < 0.5
+        await unpaced.acquire()
+    assert waits == []
+    paced = GlobalPacer(10.0, clock=lambda: 100.0)  # the same frozen clock makes it wait
+    for _ in range(3):
+        await paced.acquire()
+    assert len(waits) == 2
 
 
 async def test_one_chat_rests_between_sends_while_others_go_first() -> None:
