@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 
 from summaries.models import Article, ChatSettings, Delivery, DeliveryState, Summary, utcnow
 from summaries.store.base import StoreBase
+from summaries.store.outbox import claim_rows
 
 
 @dataclass(frozen=True)
@@ -61,23 +62,8 @@ class DigestQueries(StoreBase):
             .order_by(Delivery.id)
             .limit(limit)
         )
-        if self._dialect == "postgresql":
-            parked = parked.with_for_update(skip_locked=True)
         with self.session() as session:
-            ids = list(
-                session.scalars(
-                    update(Delivery)
-                    .where(Delivery.id.in_(parked.scalar_subquery()))
-                    .values(
-                        state=DeliveryState.SENDING,
-                        claimed_at=now,
-                        claimed_by=owner,
-                        attempts=Delivery.attempts + 1,
-                        updated_at=now,
-                    )
-                    .returning(Delivery.id)
-                )
-            )
+            ids = claim_rows(session, parked, owner=owner, now=now)
             if not ids:
                 return []
             newest = (

@@ -40,6 +40,33 @@ class DeliveryJob:
     language: str
 
 
+def claim_rows(
+    session: Session, due: Select[Any], *, owner: str | None, now: datetime
+) -> list[int]:
+    """Move the rows `due` selects (Delivery ids) to `sending` under `owner`'s lease.
+
+    Shared by instant deliveries and digests (store-internal). On PostgreSQL concurrent
+    claimers skip each other's locked rows (FOR UPDATE SKIP LOCKED); on SQLite the write
+    lock (BEGIN IMMEDIATE) serialises claims, so two processes never get the same row.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    return list(
+        session.scalars(
+            update(Delivery)
+            .where(Delivery.id.in_(due.scalar_subquery()))
+            .values(
+                state=DeliveryState.SENDING,
+                claimed_at=now,
+                claimed_by=owner,
+                attempts=Delivery.attempts + 1,
+                updated_at=now,
+            )
+            .returning(Delivery.id)
+        )
+    )
+
+
 class OutboxQueries(StoreBase):
     def plan_deliveries(self, *, limit: int = 100) -> int:
         """Fan new articles out into outbox rows, one set-based INSERT per article.
@@ -140,12 +167,8 @@ class OutboxQueries(StoreBase):
     def claim_deliveries(
         self, *, limit: int = 50, now: datetime | None = None, owner: str | None = None
     ) -> list[DeliveryJob]:
-        """Move due pending rows to `sending` under `owner`'s lease and return them.
-
-        On PostgreSQL concurrent claimers skip each other's locked rows
-        (FOR UPDATE SKIP LOCKED); on SQLite the write lock (BEGIN IMMEDIATE)
-        serialises claims, so two processes never get the same row either.
-        """
+        """Move due pending rows to `sending` under `owner`'s lease and return them
+        (no row goes to two claimers, see `claim_rows`)."""
         now = now or utcnow()
         due = (
             select(Delivery.id)
@@ -153,23 +176,8 @@ class OutboxQueries(StoreBase):
             .order_by(Delivery.next_attempt_at, Delivery.id)
             .limit(limit)
         )
-        if self._dialect == "postgresql":
-            due = due.with_for_update(skip_locked=True)
         with self.session() as session:
-            ids = list(
-                session.scalars(
-                    update(Delivery)
-                    .where(Delivery.id.in_(due.scalar_subquery()))
-                    .values(
-                        state=DeliveryState.SENDING,
-                        claimed_at=now,
-                        claimed_by=owner,
-                        attempts=Delivery.attempts + 1,
-                        updated_at=now,
-                    )
-                    .returning(Delivery.id)
-                )
-            )
+            ids = claim_rows(session, due, owner=owner, now=now)
             if not ids:
                 return []
             return self._jobs(session, ids)
