@@ -65,6 +65,7 @@ def stem(word: str, lang: str) -> str:
     return fold(stemmer.stem(lower) if stemmer else lower, lang)
 
 
+@lru_cache(maxsize=200_000)
 def fold(word: str, lang: str) -> str:
     """Lower-case a word and drop its accents (except in Cyrillic, where "й" is a letter)."""
     lower = word.casefold().replace("ё", "е")
