@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -22,7 +23,7 @@ from sumy.summarizers._summarizer import AbstractSummarizer
 
 from summaries.language import UNDETERMINED, language_name
 from summaries.lexicon import stemmer_for, stop_words_for
-from summaries.news import NewsSummarizer
+from summaries.news import HeadlineSummarizer, NewsSummarizer
 from summaries.sumy_methods import STOCK_METHODS, LeadSummarizer, build_stock
 from summaries.tokenizer import SentenceTokenizer, get_tokenizer
 
@@ -47,6 +48,7 @@ DEFAULT_MAX_CHARS = 600
 #: name -> summarizer class. ``default`` is ours, ``lead`` the first-N baseline, the rest sumy's.
 METHODS: dict[str, type[AbstractSummarizer]] = {
     "default": NewsSummarizer,
+    "headline": HeadlineSummarizer,
     "lead": LeadSummarizer,
     **STOCK_METHODS,
 }
@@ -75,8 +77,9 @@ def summarize(
         sentences: the most sentences to return.
         title: the headline, if known; it guides the default method and is never repeated.
         method: a key of :data:`METHODS`.
-        max_chars: total length budget of the returned sentences; ``None`` for no budget. The
-            first chosen sentence is kept even when it alone is longer.
+        max_chars: total length of the returned sentences (joined by one space) is at most
+            this; ``None`` for no budget. Sentences longer than the budget are never chosen,
+            so a text of only such sentences gets an empty summary.
 
     Returns:
         Sentences copied verbatim (stripped) from ``text``; empty for empty text.
@@ -97,7 +100,7 @@ def summarize(
     if isinstance(summarizer, NewsSummarizer):
         chosen = summarizer.select(document, sentences, max_chars=max_chars)
     else:
-        chosen = _within_budget(summarizer(document, sentences), max_chars)
+        chosen = _within_budget(_run_stock(summarizer, document, sentences), max_chars)
     return [str(s) for s in chosen]
 
 
@@ -133,22 +136,39 @@ def _summarizer(method: str, language: str) -> Any:
     """Build the summarizer for ``method`` in ``language`` once."""
     stemmer: Callable[[str], str] = stemmer_for(language)
     stop_words = stop_words_for(language)
-    if method == "default":
-        return NewsSummarizer(stemmer, stop_words)
+    if method in ("default", "headline"):
+        return METHODS[method](stemmer, stop_words)  # type: ignore[call-arg]
     if method == "lead":
         return LeadSummarizer()
     return build_stock(method, stemmer, stop_words)
 
 
+def _run_stock(summarizer: Any, document: ObjectDocumentModel, count: int) -> tuple[Any, ...]:
+    """Run a third-party sumy algorithm; on its failure fall back to the lead, never raise.
+
+    Stock algorithms fail or warn on degenerate input (LSA on a text without content words,
+    for instance); a summary of the first sentences is better than no message.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return tuple(summarizer(document, count))
+    except Exception:
+        logger.warning(
+            "sumy %s failed; using the lead instead", type(summarizer).__name__, exc_info=True
+        )
+        return tuple(document.sentences[:count])
+
+
 def _within_budget(chosen: tuple[Sentence, ...], max_chars: int | None) -> list[Sentence]:
-    """Keep chosen sentences in order while they fit ``max_chars``; always keep the first."""
+    """Keep chosen sentences in order while they fit ``max_chars``."""
     if max_chars is None:
         return list(chosen)
     kept: list[Sentence] = []
     used = 0
     for sentence in chosen:
         size = len(str(sentence)) + (1 if kept else 0)
-        if kept and used + size > max_chars:
+        if used + size > max_chars:
             continue
         kept.append(sentence)
         used += size

@@ -56,6 +56,20 @@ _ORDINAL_CUES: dict[str, frozenset[str]] = {
 _ORDINAL_TAIL = re.compile(r"(?:^|\s)([^\W\d_]+)\s+\d{1,4}\.$")
 
 
+#: Sentences glued without a space ("...libre".Lundi matin", "...réel".De mémoire"): a terminator
+#: after a lower-case word (optionally with a closing quote on either side of it) directly followed
+#: by a capitalised word. Two lower-case letters keep initials and "U.S." intact.
+_LOWER = "a-zß-öø-ÿ"
+_GLUED = re.compile(
+    rf"(?:(?<=[{_LOWER}]{{2}}[.!?])|(?<=[{_LOWER}]{{2}}[.!?][\"»”’)])"
+    rf"|(?<=[{_LOWER}][\"»”’)][.!?]))(?=[A-ZÀ-ÖØ-Þ][{_LOWER}])"
+)
+
+
+#: Cheap necessary condition for :data:`_GLUED`, checked first: almost no sentence is glued.
+_GLUE_HINT = re.compile(r"[.!?][\"»”’)]?[A-ZÀ-ÖØ-Þ]")
+
+
 class SentenceTokenizer(Protocol):
     """What sumy's parsers and summarizers call on a tokenizer."""
 
@@ -97,8 +111,7 @@ class PunktTokenizer:
 
     def to_sentences(self, paragraph: str) -> tuple[str, ...]:
         """Return the sentences of ``paragraph``, stripped, each a substring of it."""
-        pieces = [s.strip() for s in self._tokenizer.tokenize(paragraph)]
-        pieces = [s for s in pieces if s]
+        pieces = [p for s in self._tokenizer.tokenize(paragraph) for p in _split_glued(s)]
         if self._ordinal_cues and len(pieces) > 1:
             return tuple(_merge_ordinal_pieces(paragraph, pieces, self._ordinal_cues))
         return tuple(pieces)
@@ -136,18 +149,28 @@ class RegexTokenizer:
                     mark[0] == "." and self._INITIAL.search(paragraph, start, match.start())
                 ):
                     continue
-            piece = paragraph[start : match.end()].strip()
-            if piece:
-                pieces.append(piece)
+            pieces.extend(_split_glued(paragraph[start : match.end()]))
             start = match.end()
-        tail = paragraph[start:].strip()
-        if tail:
-            pieces.append(tail)
+        pieces.extend(_split_glued(paragraph[start:]))
         return tuple(pieces)
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
         """Return the word tokens of ``sentence``."""
         return to_words(sentence)
+
+
+def _split_glued(text: str) -> list[str]:
+    """Split ``text`` at glued sentence boundaries; return stripped, non-empty pieces."""
+    if not _GLUE_HINT.search(text):
+        stripped = text.strip()
+        return [stripped] if stripped else []
+    pieces: list[str] = []
+    start = 0
+    for match in _GLUED.finditer(text):
+        pieces.append(text[start : match.start()].strip())
+        start = match.start()
+    pieces.append(text[start:].strip())
+    return [p for p in pieces if p]
 
 
 def _merge_ordinal_pieces(text: str, pieces: list[str], cues: frozenset[str]) -> list[str]:
@@ -173,14 +196,17 @@ def _merge_ordinal_pieces(text: str, pieces: list[str], cues: frozenset[str]) ->
     return merged
 
 
-@lru_cache(maxsize=64)
 def get_tokenizer(language: str) -> SentenceTokenizer:
-    """Return the cached tokenizer for an ISO 639-1 code or a language name.
+    """Return the tokenizer for an ISO 639-1 code or a language name, built once per language.
 
     Languages with a bundled Punkt model get :class:`PunktTokenizer`; everything else, including
     ``"und"``, gets :class:`RegexTokenizer`. Never raises for a string argument.
     """
-    name = language_name(language) or language.lower()
+    return _tokenizer(language_name(language) or language.strip().lower())
+
+
+@lru_cache(maxsize=64)
+def _tokenizer(name: str) -> SentenceTokenizer:
     if name in _PUNKT_LANGUAGES:
         return PunktTokenizer(name)
     return RegexTokenizer(name)
