@@ -398,7 +398,7 @@ class DeliveryWorker:
         try:
             message = await (self._send_plain(bot, job) if plain else self._send_html(bot, job))
         except RetryAfter as error:
-            seconds = _retry_after_seconds(error)
+            seconds = retry_after_seconds(error)
             log.warning(
                 "Telegram asks to wait %.0f s (chat %s); pausing sends", seconds, job.chat_id
             )
@@ -409,7 +409,7 @@ class DeliveryWorker:
             log.info(
                 "Chat %s is unreachable (%s); holding its messages", job.chat_id, error.message
             )
-            await asyncio.to_thread(store.deactivate_chat, job.chat_id, f"403: {error.message}")
+            await asyncio.to_thread(store.deactivate_chat, job.chat_id, failure_reason(error))
             for dropped in self.scheduler.drop_chat(job.chat_id):  # their rows are held now
                 self._plans.pop(dropped.delivery_id, None)
             return Outcome.HELD
@@ -428,7 +428,7 @@ class DeliveryWorker:
             )
             return Outcome.MOVED
         except BadRequest as error:
-            if not plain and "can't parse entities" in error.message.lower():
+            if not plain and is_bad_html(error):
                 log.warning(
                     "HTML of article %s was refused (%s); sending plain text",
                     job.article_id,
@@ -442,13 +442,11 @@ class DeliveryWorker:
                 error.message,
             )
             await asyncio.to_thread(
-                store.mark_failed, job.delivery_id, f"400: {error.message}", self.owner
+                store.mark_failed, job.delivery_id, failure_reason(error), self.owner
             )
             return Outcome.FAILED
-        except NetworkError as error:  # includes TimedOut and 5xx answers
-            return await self._retry_or_fail(job, f"network: {error.message}")
-        except TelegramError as error:  # 401/404/409: the bot itself is misconfigured
-            return await self._retry_or_fail(job, f"{type(error).__name__}: {error.message}")
+        except TelegramError as error:  # network, timeouts, 5xx; 401/404/409: misconfigured
+            return await self._retry_or_fail(job, failure_reason(error))
         self._sent.append((job.delivery_id, message.message_id))
         log.debug("Sent article %s to chat %s", job.article_id, job.chat_id)
         return Outcome.SENT
@@ -517,7 +515,23 @@ class DeliveryWorker:
         return Outcome.RETRY
 
 
-def _retry_after_seconds(error: RetryAfter) -> float:
+def failure_reason(error: TelegramError) -> str:
+    """Why a send failed, as recorded on the row (admins see it in /stats)."""
+    if isinstance(error, Forbidden):
+        return f"403: {error.message}"
+    if isinstance(error, BadRequest):  # before NetworkError: BadRequest is one
+        return f"400: {error.message}"
+    if isinstance(error, NetworkError):  # includes TimedOut and 5xx answers
+        return f"network: {error.message}"
+    return f"{type(error).__name__}: {error.message}"
+
+
+def is_bad_html(error: TelegramError) -> bool:
+    """Telegram could not parse the HTML: the same text without markup will go through."""
+    return isinstance(error, BadRequest) and "can't parse entities" in error.message.lower()
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
     with warnings.catch_warnings():  # PTB 22.2+ warns that the type will become timedelta
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         retry_after = error.retry_after
