@@ -2,8 +2,9 @@
 
 The runner checks every `interval` seconds which digest chats are due
 (`bot.schedule.digest_due`), claims their parked outbox rows, sends them grouped by
-the tag that matched, split cleanly at Telegram's 4096-character limit, and records
-rows and `last_digest_at` together (see summaries/store/digests.py for the guarantees).
+the tag that matched, split cleanly at Telegram's 4096-character limit, records each
+message's rows as soon as it is sent, and `last_digest_at` once the digest is done
+(see summaries/store/digests.py for the guarantees).
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import socket
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from html import escape
+from html import escape, unescape
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
+from bot.delivery import failure_reason, is_bad_html, retry_after_seconds
 from bot.formatting import article_html, hashtag
 from bot.i18n import Translator, pick_language, translator
 from bot.lengths import SummaryLengths
@@ -33,7 +36,15 @@ from summaries.store import ChatConfig, DigestItem, Store
 log = logging.getLogger(__name__)
 
 
-def digest_messages(t: Translator, items: Sequence[DigestItem], sentences: int) -> list[str]:
+@dataclass(frozen=True)
+class DigestPart:
+    """One message of a digest and the articles it carries."""
+
+    html: str
+    items: tuple[DigestItem, ...]
+
+
+def digest_parts(t: Translator, items: Sequence[DigestItem], sentences: int) -> list[DigestPart]:
     """The digest as HTML messages: a heading, then the articles grouped by matched tag."""
     groups: dict[str, list[DigestItem]] = {}
     for item in items:
@@ -45,6 +56,7 @@ def digest_messages(t: Translator, items: Sequence[DigestItem], sentences: int) 
             len(items),
         )
     ]
+    owners: list[DigestItem | None] = [None]
     for tag in sorted(groups, key=str.casefold):
         heading = f"<b>{escape(hashtag(tag))}</b>\n" if tag else ""
         for index, item in enumerate(groups[tag]):
@@ -57,15 +69,48 @@ def digest_messages(t: Translator, items: Sequence[DigestItem], sentences: int) 
                 limit=BLOCK_LIMIT,
             )
             blocks.append((heading if index == 0 else "") + block)
-    return pack(blocks)
+            owners.append(item)
+    parts = []
+    end = 0
+    for message in pack(blocks):  # pack keeps the order and never cuts a block
+        start, joined = end, ""
+        while joined != message:
+            joined = blocks[end] if end == start else joined + "\n\n" + blocks[end]
+            end += 1
+        parts.append(DigestPart(message, tuple(i for i in owners[start:end] if i is not None)))
+    return parts
+
+
+def digest_messages(t: Translator, items: Sequence[DigestItem], sentences: int) -> list[str]:
+    return [part.html for part in digest_parts(t, items, sentences)]
+
+
+def plain_text(html: str) -> str:
+    """Our digest HTML without markup (links as "label: URL"), for when Telegram refuses it.
+
+    Never longer than the HTML, so it fits wherever the HTML did.
+    """
+    text = _LINK.sub(lambda m: f"{m.group(2)}: {m.group(1)}", html)
+    return unescape(_TAG.sub("", text))
+
+
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
 
 
 class DigestRunner:
-    """Sends due digests; safe to run in several processes (rows are claimed)."""
+    """Sends due digests; safe to run in several processes (rows are claimed).
 
-    def __init__(self, store: Store, *, interval: float = 30.0) -> None:
+    Each message of a digest is recorded as soon as it is sent, so a failure part way
+    through gives back only the articles not sent yet; a digest that keeps failing is
+    given up after `max_attempts` rounds (its rows failed with the reason), so a chat
+    never gets the same part again and again.
+    """
+
+    def __init__(self, store: Store, *, interval: float = 30.0, max_attempts: int = 5) -> None:
         self.store = store
         self.interval = interval
+        self.max_attempts = max_attempts
         self.lengths = SummaryLengths(store)
         self.owner = f"digest:{socket.gethostname()}:{os.getpid()}"
 
@@ -90,6 +135,15 @@ class DigestRunner:
         return sent
 
     async def send_digest(self, bot: Bot, config: ChatConfig, now: datetime) -> int:
+        """Send one chat's digest; returns how many of its messages were sent.
+
+        - 429: wait as long as Telegram asks, then resend the part (a few times).
+        - 403: the chat is made inactive; its unsent rows are held (as for pushes).
+        - migrated to a supergroup: the chat moves, the digest goes to the new id.
+        - 400 "can't parse entities": the part is resent as plain text; another 400
+          fails that part's rows with the reason and the digest goes on.
+        - other errors: unsent rows go back for the next round, until `max_attempts`.
+        """
         store, chat_id = self.store, config.chat_id
         items = await asyncio.to_thread(store.claim_digest, chat_id, self.owner, now=now)
         if not items:
@@ -101,31 +155,80 @@ class DigestRunner:
             replace(item, summary=await self.lengths.aget(item.article_id, n, item.summary))
             for item in items
         ]
-        texts = digest_messages(t, items, n)
-        message_id: int | None = None
-        try:
-            for text in texts:
-                message = await bot.send_message(
-                    chat_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
-                message_id = message.message_id
-        except (RetryAfter, Forbidden, TelegramError) as error:
-            log.warning("Digest for chat %s not sent (%s); will retry", chat_id, error)
+        parts = digest_parts(t, items, n)
+        sent = 0
+        for index, part in enumerate(parts):
+            ids = [item.delivery_id for item in part.items]
+            try:
+                chat_id, message = await self._send_part(bot, chat_id, part.html)
+            except Forbidden as error:
+                log.info("Chat %s is unreachable (%s); holding its digest", chat_id, error)
+                await asyncio.to_thread(store.deactivate_chat, chat_id, failure_reason(error))
+                return sent
+            except BadRequest as error:
+                log.warning("Telegram refused a digest part for chat %s: %s", chat_id, error)
+                await asyncio.to_thread(store.fail_digest, ids, failure_reason(error), self.owner)
+                continue
+            except TelegramError as error:
+                await self._give_back(chat_id, parts[index:], failure_reason(error), now)
+                return sent
             await asyncio.to_thread(
-                store.return_to_digest, [i.delivery_id for i in items], self.owner
+                store.mark_sent_many, [(i, message.message_id) for i in ids], self.owner
             )
-            if isinstance(error, Forbidden):
-                await asyncio.to_thread(store.deactivate_chat, chat_id, f"403: {error.message}")
-            return 0
-        await asyncio.to_thread(
-            store.finish_digest,
-            chat_id,
-            [(item.delivery_id, message_id) for item in items],
-            self.owner,
-            now=now,
-        )
+            sent += 1
+        await asyncio.to_thread(store.finish_digest, chat_id, [], self.owner, now=now)
         log.info("Sent a digest of %d articles to chat %s", len(items), chat_id)
-        return len(texts)
+        return sent
+
+    async def _send_part(self, bot: Bot, chat_id: int, html: str) -> tuple[int, Message]:
+        """Send one message, through rate limits, a chat migration and refused HTML.
+
+        Returns the chat id it went to (new after a migration) and the message.
+        """
+        plain = False
+        for _ in range(_TRIES_PER_PART - 1):
+            try:
+                return chat_id, await self._send(bot, chat_id, html, plain=plain)
+            except RetryAfter as error:
+                seconds = retry_after_seconds(error)
+                log.warning("Telegram asks to wait %.0f s (digest for %s)", seconds, chat_id)
+                await asyncio.sleep(seconds)
+            except ChatMigrated as error:
+                log.info("Chat %s moved to %s; moving its digest", chat_id, error.new_chat_id)
+                await asyncio.to_thread(self.store.migrate_chat, chat_id, error.new_chat_id)
+                chat_id = error.new_chat_id
+            except BadRequest as error:
+                if plain or not is_bad_html(error):
+                    raise
+                log.warning("Digest HTML for chat %s refused (%s); plain text", chat_id, error)
+                plain = True
+        return chat_id, await self._send(bot, chat_id, html, plain=plain)
+
+    @staticmethod
+    async def _send(bot: Bot, chat_id: int, html: str, *, plain: bool) -> Message:
+        return await bot.send_message(
+            chat_id,
+            plain_text(html) if plain else html,
+            parse_mode=None if plain else ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+
+    async def _give_back(
+        self, chat_id: int, unsent: Sequence[DigestPart], reason: str, now: datetime
+    ) -> None:
+        """Unsent rows wait for the next round, or fail once the digest had its attempts."""
+        store = self.store
+        items = [item for part in unsent for item in part.items]
+        ids = [item.delivery_id for item in items]
+        attempts = max(item.attempts for item in items)
+        if attempts < self.max_attempts:
+            log.warning("Digest for chat %s not sent (%s); will retry", chat_id, reason)
+            await asyncio.to_thread(store.return_to_digest, ids, self.owner)
+            return
+        log.error("Giving up on the digest for chat %s: %s", chat_id, reason)
+        reason = f"gave up after {attempts} attempts: {reason}"
+        await asyncio.to_thread(store.fail_digest, ids, reason, self.owner)
+        await asyncio.to_thread(store.finish_digest, chat_id, [], self.owner, now=now)
+
+
+_TRIES_PER_PART = 4  # enough for a migration, a 429 wait and a plain-text resend

@@ -28,6 +28,7 @@ class DigestItem:
     url: str | None
     summary: tuple[str, ...]
     matched_tag: str | None
+    attempts: int = 1  # digest rounds that claimed the row, this one included
 
 
 class DigestQueries(StoreBase):
@@ -79,6 +80,7 @@ class DigestQueries(StoreBase):
                     Article.url,
                     Summary.text,
                     Delivery.matched_tag,
+                    Delivery.attempts,
                 )
                 .join(Article, Article.id == Delivery.article_id)
                 .outerjoin(newest, newest.c.article_id == Article.id)
@@ -87,8 +89,8 @@ class DigestQueries(StoreBase):
                 .order_by(Delivery.id)
             )
             return [
-                DigestItem(d, a, title, url, tuple(text.split("\n")) if text else (), tag)
-                for d, a, title, url, text, tag in rows
+                DigestItem(d, a, title, url, tuple(text.split("\n")) if text else (), tag, n)
+                for d, a, title, url, text, tag, n in rows
             ]
 
     def return_to_digest(self, delivery_ids: list[int], owner: str) -> int:
@@ -104,6 +106,27 @@ class DigestQueries(StoreBase):
                     Delivery.claimed_by == owner,
                 )
                 .values(state=DeliveryState.DIGEST, claimed_by=None, updated_at=utcnow())
+            )
+            return result.rowcount or 0
+
+    def fail_digest(self, delivery_ids: list[int], reason: str, owner: str) -> int:
+        """Give up on claimed digest rows (a permanent error, or too many attempts)."""
+        if not delivery_ids:
+            return 0
+        with self.session() as session:
+            result = session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id.in_(delivery_ids),
+                    Delivery.state == DeliveryState.SENDING,
+                    Delivery.claimed_by == owner,
+                )
+                .values(
+                    state=DeliveryState.FAILED,
+                    last_error=reason,
+                    claimed_by=None,
+                    updated_at=utcnow(),
+                )
             )
             return result.rowcount or 0
 
