@@ -9,11 +9,12 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import Request
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.render import pack
 from summaries.errors import InputError
 from summaries.ingest import Ingestor
 from summaries.sources import ingest_url
+from summaries.store import Stats
 from summaries.tagging import validate_tag
 from summaries.urls import canonical_url
 
@@ -32,12 +33,18 @@ async def _operator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reque
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show chats, subscriptions, articles, deliveries by state and failing sources."""
+    """Show chats, subscriptions, articles, deliveries by state, failing sources and the
+    latest failed deliveries with their reasons."""
     request = await _operator(update, context)
     if request is None:
         return
-    t = request.t
     numbers = await request.db(request.store.stats)
+    for text in pack(stats_lines(request.t, numbers), separator="\n"):
+        await request.reply(text)
+
+
+def stats_lines(t: Translator, numbers: Stats) -> list[str]:
+    """The /stats answer as HTML lines (every stored text escaped)."""
     lines = [
         t("<b>Statistics</b>"),
         t(
@@ -62,8 +69,24 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             f"• {escape(s.url)} ({s.error_count}): {escape((s.last_error or '')[:200])}"
             for s in numbers.failing_sources
         ]
-    for text in pack(lines, separator="\n"):
-        await request.reply(text)
+    if numbers.failed_deliveries:
+        lines.append(t("Latest failed deliveries:"))
+        lines += [
+            "• "
+            + t(
+                "chat {chat}: {title}: {reason}",
+                chat=f.chat_id,
+                title=escape(_shorten(f.title, 60)),
+                reason=escape(_shorten(f.reason or "–", 200)),
+            )
+            for f in numbers.failed_deliveries
+        ]
+    return lines
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

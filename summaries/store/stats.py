@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from summaries.models import Article, Chat, Delivery, Source, Subscription
+from summaries.models import Article, Chat, Delivery, DeliveryState, Source, Subscription
 from summaries.store.base import StoreBase
 
 
@@ -19,6 +19,13 @@ class SourceProblem:
 
 
 @dataclass(frozen=True)
+class FailedDelivery:
+    chat_id: int
+    title: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
 class Stats:
     chats_active: int
     chats_inactive: int
@@ -27,10 +34,11 @@ class Stats:
     deliveries: dict[str, int]
     sources: int
     failing_sources: list[SourceProblem]
+    failed_deliveries: list[FailedDelivery]  # the latest first
 
 
 class StatsQueries(StoreBase):
-    def stats(self, *, failing_limit: int = 10) -> Stats:
+    def stats(self, *, failing_limit: int = 10, failed_limit: int = 5) -> Stats:
         with self.session() as session:
             chats = {
                 active: count
@@ -53,6 +61,16 @@ class StatsQueries(StoreBase):
                     .limit(failing_limit)
                 )
             ]
+            failed = [
+                FailedDelivery(chat_id, title, reason)
+                for chat_id, title, reason in session.execute(
+                    select(Delivery.chat_id, Article.title, Delivery.last_error)
+                    .join(Article, Article.id == Delivery.article_id)
+                    .where(Delivery.state == DeliveryState.FAILED)
+                    .order_by(Delivery.updated_at.desc(), Delivery.id.desc())
+                    .limit(failed_limit)
+                )
+            ]
             return Stats(
                 chats_active=chats.get(True, 0),
                 chats_inactive=chats.get(False, 0),
@@ -61,4 +79,5 @@ class StatsQueries(StoreBase):
                 deliveries=deliveries,
                 sources=session.scalar(select(func.count()).select_from(Source)) or 0,
                 failing_sources=failing,
+                failed_deliveries=failed,
             )
