@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from summaries.errors import InputError
-from summaries.models import Article, Delivery, DeliveryState, Source, utcnow
+from summaries.models import Article, Source, utcnow
 from summaries.store.base import StoreBase
 
 TAG_SEPARATOR = "\n"
@@ -258,25 +257,6 @@ class SourceQueries(StoreBase):
                 select(Article.id, Article.title, Article.body).where(Article.id.in_(ids))
             )
             return {article_id: (title, body) for article_id, title, body in rows}
-
-    def mark_duplicate(self, article_id: int, of_id: int) -> None:
-        """Make an article part of an earlier story so nobody is sent it a second time.
-
-        Outbox rows a planner may have created in the moment between insert and this call
-        are withdrawn unless already sent.
-        """
-        if article_id == of_id:
-            raise InputError("an article cannot duplicate itself")
-        with self.session() as session:
-            session.execute(
-                update(Article).where(Article.id == article_id).values(duplicate_of_id=of_id)
-            )
-            session.execute(
-                delete(Delivery).where(
-                    Delivery.article_id == article_id,
-                    Delivery.state == DeliveryState.PENDING,
-                )
-            )
 
     def story_sources(self, article_id: int) -> list[str]:
         """URLs (or origins) of the other versions of an article's story, oldest first."""
