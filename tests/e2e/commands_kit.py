@@ -63,6 +63,9 @@ def seed(database_url: str) -> dict[str, int]:
                     tags=[TagRef(t, tag_key(t)) for t in tags],
                 )
             )
+        # Plan them now, while no chat subscribes: they are there for /latest, /search and
+        # /tags, and must not be pushed to a chat that subscribes before the bot's first round.
+        assert store.plan_deliveries() == 0
         page, _ = store.tag_counts(limit=50)
         return {tag.display: tag.id for tag in page}
     finally:
