@@ -396,7 +396,7 @@ class DeliveryWorker:
         """
         store = self.store
         try:
-            message = await (self._send_plain(bot, job) if plain else self._send_html(bot, job))
+            message = await self._send_rendered(bot, job, plain=plain)
         except RetryAfter as error:
             seconds = retry_after_seconds(error)
             log.warning(
@@ -451,35 +451,21 @@ class DeliveryWorker:
         log.debug("Sent article %s to chat %s", job.article_id, job.chat_id)
         return Outcome.SENT
 
-    async def _send_html(self, bot: Bot, job: DeliveryJob) -> Message:
+    async def _send_rendered(self, bot: Bot, job: DeliveryJob, *, plain: bool) -> Message:
+        """Send the chat's rendering (buttons, topic, previews) or, without a plan, the default."""
         plan = self._plans.get(job.delivery_id)
         if plan is None:
+            render = article_plain if plain else article_html
             return await bot.send_message(
                 chat_id=job.chat_id,
-                text=article_html(job.title, job.summary, job.tags, job.url),
-                parse_mode=ParseMode.HTML,
+                text=render(job.title, job.summary, job.tags, job.url),
+                parse_mode=None if plain else ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         return await bot.send_message(
             chat_id=job.chat_id,
-            text=plan.html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=plan.keyboard,
-            link_preview_options=plan.link_preview,
-            message_thread_id=plan.thread_id,
-        )
-
-    async def _send_plain(self, bot: Bot, job: DeliveryJob) -> Message:
-        plan = self._plans.get(job.delivery_id)
-        if plan is None:
-            return await bot.send_message(
-                chat_id=job.chat_id,
-                text=article_plain(job.title, job.summary, job.tags, job.url),
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        return await bot.send_message(
-            chat_id=job.chat_id,
-            text=plan.plain,
+            text=plan.plain if plain else plan.html,
+            parse_mode=None if plain else ParseMode.HTML,
             reply_markup=plan.keyboard,
             link_preview_options=plan.link_preview,
             message_thread_id=plan.thread_id,

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 
 from summaries.models import Article, ChatSettings, Delivery, DeliveryState, Summary, utcnow
 from summaries.store.base import StoreBase
-from summaries.store.outbox import claim_rows
+from summaries.store.outbox import claim_rows, held_by
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,11 @@ class DigestQueries(StoreBase):
         """Move claimed rows of digest chats out of the send queue until their digest."""
         if not delivery_ids:
             return 0
-        conditions = [Delivery.id.in_(delivery_ids), Delivery.state == DeliveryState.SENDING]
-        if owner is not None:
-            conditions.append(Delivery.claimed_by == owner)
+        conditions = [
+            Delivery.id.in_(delivery_ids),
+            Delivery.state == DeliveryState.SENDING,
+            *held_by(owner),
+        ]
         with self.session() as session:
             result = session.execute(
                 update(Delivery)
@@ -100,11 +102,7 @@ class DigestQueries(StoreBase):
         with self.session() as session:
             result = session.execute(
                 update(Delivery)
-                .where(
-                    Delivery.id.in_(delivery_ids),
-                    Delivery.state == DeliveryState.SENDING,
-                    Delivery.claimed_by == owner,
-                )
+                .where(Delivery.id.in_(delivery_ids), *held_by(owner))
                 .values(state=DeliveryState.DIGEST, claimed_by=None, updated_at=utcnow())
             )
             return result.rowcount or 0
@@ -116,11 +114,7 @@ class DigestQueries(StoreBase):
         with self.session() as session:
             result = session.execute(
                 update(Delivery)
-                .where(
-                    Delivery.id.in_(delivery_ids),
-                    Delivery.state == DeliveryState.SENDING,
-                    Delivery.claimed_by == owner,
-                )
+                .where(Delivery.id.in_(delivery_ids), *held_by(owner))
                 .values(
                     state=DeliveryState.FAILED,
                     last_error=reason,
@@ -142,9 +136,11 @@ class DigestQueries(StoreBase):
         now = now or utcnow()
         with self.session() as session:
             for delivery_id, message_id in sent:
-                conditions = [Delivery.id == delivery_id, Delivery.state == DeliveryState.SENDING]
-                if owner is not None:
-                    conditions.append(Delivery.claimed_by == owner)
+                conditions = [
+                    Delivery.id == delivery_id,
+                    Delivery.state == DeliveryState.SENDING,
+                    *held_by(owner),
+                ]
                 session.execute(
                     update(Delivery)
                     .where(*conditions)

@@ -67,6 +67,17 @@ def claim_rows(
     )
 
 
+def held_by(owner: str | None) -> list[Any]:
+    """Conditions that make an outcome count only while its sender still holds the row.
+
+    A sender that lost its lease (it stalled, another process re-claimed the row)
+    must not overwrite the new holder's outcome. No owner: no condition.
+    """
+    if owner is None:
+        return []
+    return [Delivery.state == DeliveryState.SENDING, Delivery.claimed_by == owner]
+
+
 class OutboxQueries(StoreBase):
     def plan_deliveries(self, *, limit: int = 100) -> int:
         """Fan new articles out into outbox rows, one set-based INSERT per article.
@@ -187,7 +198,7 @@ class OutboxQueries(StoreBase):
     ) -> int:
         """Heartbeat: extend the lease on the rows `owner` still holds (all, or these ids)."""
         now = now or utcnow()
-        held = [Delivery.state == DeliveryState.SENDING, Delivery.claimed_by == owner]
+        held = held_by(owner)
         if delivery_ids is None:
             chunks: list[list[int] | None] = [None]
         else:
@@ -214,7 +225,7 @@ class OutboxQueries(StoreBase):
                 .where(
                     Delivery.id.in_(delivery_ids),
                     Delivery.state == DeliveryState.SENDING,
-                    *self._held_by(owner),
+                    *held_by(owner),
                 )
                 .values(
                     state=DeliveryState.PENDING,
@@ -225,17 +236,6 @@ class OutboxQueries(StoreBase):
                 )
             )
             return result.rowcount or 0
-
-    @staticmethod
-    def _held_by(owner: str | None) -> list[Any]:
-        """Conditions that make an outcome count only while its sender still holds the row.
-
-        A sender that lost its lease (it stalled, another process re-claimed the row)
-        must not overwrite the new holder's outcome.
-        """
-        if owner is None:
-            return []
-        return [Delivery.state == DeliveryState.SENDING, Delivery.claimed_by == owner]
 
     def _jobs(self, session: Session, ids: list[int]) -> list[DeliveryJob]:
         """Claimed rows as jobs; each distinct article is loaded once, not once per chat."""
@@ -302,7 +302,7 @@ class OutboxQueries(StoreBase):
         now = utcnow()
         statement = (
             update(Delivery)
-            .where(Delivery.id == bindparam("b_id"), *self._held_by(owner))
+            .where(Delivery.id == bindparam("b_id"), *held_by(owner))
             .values(
                 state=DeliveryState.SENT,
                 message_id=bindparam("b_message_id"),
@@ -343,16 +343,14 @@ class OutboxQueries(StoreBase):
             values["attempts"] = Delivery.attempts - 1
         with self.session() as session:
             session.execute(
-                update(Delivery)
-                .where(Delivery.id == delivery_id, *self._held_by(owner))
-                .values(**values)
+                update(Delivery).where(Delivery.id == delivery_id, *held_by(owner)).values(**values)
             )
 
     def mark_failed(self, delivery_id: int, error: str, owner: str | None = None) -> None:
         with self.session() as session:
             session.execute(
                 update(Delivery)
-                .where(Delivery.id == delivery_id, *self._held_by(owner))
+                .where(Delivery.id == delivery_id, *held_by(owner))
                 .values(
                     state=DeliveryState.FAILED,
                     last_error=error,
