@@ -152,6 +152,9 @@ class DeliveryWorker:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._in_flight_ids: set[int] = set()
         self._sent: list[tuple[int, int | None]] = []
+        # (chat id, topic id) of forum topics Telegram says are gone: plans made before the
+        # route was cleared go to the main chat instead of failing once more.
+        self._gone_topics: set[tuple[int, int]] = set()
         self._room = asyncio.Event()
         self._handing_out = False
         self.counts: dict[Outcome, int] = dict.fromkeys(Outcome, 0)
@@ -391,7 +394,9 @@ class DeliveryWorker:
         - 429: pause all sends for the time Telegram asks, then resend; never dropped.
         - 403: the chat blocked or removed the bot: chat inactive, its queue held.
         - migrated to a supergroup: move the chat and its rows, resend to the new id.
-        - 400 "can't parse entities": resend as plain text; other 400: failed with reason.
+        - 400 "can't parse entities": resend as plain text.
+        - 400 "message thread not found" (the forum topic was deleted): resend to the main
+          chat and clear the chat's routes to that topic; other 400: failed with reason.
         - timeouts, network errors, 5xx: exponential backoff with jitter, then failed.
         """
         store = self.store
@@ -435,6 +440,10 @@ class DeliveryWorker:
                     error.message,
                 )
                 return await self.send(bot, job, plain=True)
+            topic = self._topic_of(job)
+            if topic is not None and is_missing_topic(error):
+                await self._forget_topic(job.chat_id, topic, error)
+                return await self.send(bot, job, plain=plain)  # now to the main chat
             log.warning(
                 "Telegram refused article %s for chat %s: %s",
                 job.article_id,
@@ -468,7 +477,32 @@ class DeliveryWorker:
             parse_mode=None if plain else ParseMode.HTML,
             reply_markup=plan.keyboard,
             link_preview_options=plan.link_preview,
-            message_thread_id=plan.thread_id,
+            message_thread_id=self._topic_of(job),
+        )
+
+    def _topic_of(self, job: DeliveryJob) -> int | None:
+        """The forum topic this row goes to: its plan's, unless that topic is known gone."""
+        plan = self._plans.get(job.delivery_id)
+        topic = plan.thread_id if plan is not None else None
+        if topic is None or (job.chat_id, topic) in self._gone_topics:
+            return None
+        return topic
+
+    async def _forget_topic(self, chat_id: int, topic: int, error: BadRequest) -> None:
+        """The topic was deleted: later sends go to the main chat, and so do the tags that
+        were routed to it (their routes are cleared; /topic can set new ones)."""
+        self._gone_topics.add((chat_id, topic))
+        routes = await asyncio.to_thread(self.store.topic_routes, chat_id)
+        stale = sorted(key for key, thread in routes.items() if thread == topic)
+        for key in stale:
+            await asyncio.to_thread(self.store.set_topic_route, chat_id, key, None)
+        log.warning(
+            "Forum topic %s of chat %s is gone (%s); sending to the main chat instead and "
+            "clearing the routes to it: %s",
+            topic,
+            chat_id,
+            error.message,
+            ", ".join(stale) or "none left",
         )
 
     async def _retry_or_fail(self, job: DeliveryJob, reason: str) -> Outcome:
@@ -515,6 +549,14 @@ def failure_reason(error: TelegramError) -> str:
 def is_bad_html(error: TelegramError) -> bool:
     """Telegram could not parse the HTML: the same text without markup will go through."""
     return isinstance(error, BadRequest) and "can't parse entities" in error.message.lower()
+
+
+def is_missing_topic(error: TelegramError) -> bool:
+    """The forum topic (message thread) a message was sent to no longer exists."""
+    if not isinstance(error, BadRequest):
+        return False
+    text = error.message.lower()
+    return "message thread not found" in text or "topic_deleted" in text
 
 
 def retry_after_seconds(error: RetryAfter) -> float:

@@ -37,7 +37,9 @@ from telegram.request import BaseRequest, RequestData
 from bot import membership
 from bot.delivery import DeliveryWorker, RetryPolicy
 from bot.pacing import PacingConfig
+from bot.push import PushGate
 from summaries.store import NewArticle, Store, TagRef
+from summaries.tagging import tag_key
 
 TOKEN = "123456:" + "A" * 35
 FAST = PacingConfig(global_rate=1000.0, private_interval=0.0, group_per_minute=60000.0)
@@ -49,13 +51,16 @@ class Call:
     text: str
     parse_mode: str | None
     at: float
+    thread: int | None = None
 
 
 @dataclass
 class ScriptedTelegram(BaseRequest):
-    """Answers like the Bot API; `faults[chat_id]` lists answers to give before succeeding."""
+    """Answers like the Bot API; `faults[chat_id]` lists answers to give before succeeding;
+    a send to a forum topic in `deleted_topics[chat_id]` is refused as Telegram does."""
 
     faults: dict[int, list[Any]] = field(default_factory=dict)
+    deleted_topics: dict[int, set[int]] = field(default_factory=dict)
     delays: dict[int, float] = field(default_factory=dict)
     delivered: list[Call] = field(default_factory=list)
     attempts: list[Call] = field(default_factory=list)
@@ -88,11 +93,19 @@ class ScriptedTelegram(BaseRequest):
             return _ok({"id": 1, "is_bot": True, "first_name": "News", "username": "newsbot"})
         assert endpoint == "sendMessage", endpoint
         chat_id = int(params["chat_id"])
-        call = Call(chat_id, str(params["text"]), params.get("parse_mode"), time.monotonic())  # type: ignore[arg-type]
+        call = Call(
+            chat_id,
+            str(params["text"]),
+            params.get("parse_mode"),  # type: ignore[arg-type]
+            time.monotonic(),
+            params.get("message_thread_id"),  # type: ignore[arg-type]
+        )
         self.attempts.append(call)
         self.params.append(dict(params))
         if chat_id in self.delays:
             await asyncio.sleep(self.delays[chat_id])
+        if params.get("message_thread_id") in self.deleted_topics.get(chat_id, ()):
+            return _error(400, "Bad Request: message thread not found")
         script = self.faults.get(chat_id)
         if script:
             answer = script.pop(0)
@@ -404,3 +417,36 @@ async def test_a_failing_gate_gives_the_rows_back(store: Store, telegram: Any) -
         await delivery.run_until_idle(bot)
     assert store.delivery_counts() == {"pending": 1}
     assert request.delivered == []
+
+
+async def test_a_deleted_forum_topic_falls_back_to_the_main_chat(
+    store: Store, telegram: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    request, bot = telegram
+    forum = -100777
+    chats(store, forum, chat_type="supergroup")
+    store.subscribe(forum, [tag("NATO")])
+    usa, nato = tag_key("USA"), tag_key("NATO")
+    store.set_topic_route(forum, usa, 11)  # deleted in Telegram meanwhile
+    store.set_topic_route(forum, nato, 12)  # still there
+    request.deleted_topics[forum] = {11}
+    for name in "abc":
+        add_article(store, name)
+    add_article(store, "d", tags=("NATO",))
+    delivery = worker(store, gate=PushGate(store))
+    await deliver_all(store, delivery, bot)
+
+    sent = {call.text.split("\n")[0]: call.thread for call in request.delivered}
+    # Every article arrived exactly once: USA ones in the main chat, NATO in its topic.
+    assert len(request.delivered) == 4
+    assert sent == {f"<b>Story {n}</b>": None for n in "abc"} | {"<b>Story d</b>": 12}
+    assert store.delivery_counts() == {"sent": 4}
+    assert store.topic_routes(forum) == {nato: 12}  # the stale route is cleared
+    refused = [p for p in request.params if p.get("message_thread_id") == 11]
+    assert 1 <= len(refused) <= 3  # at most the sends already planned for it
+    assert "Forum topic 11 of chat -100777 is gone" in caplog.text
+
+    add_article(store, "e")  # later pushes go to the main chat without a failed call first
+    before = len(request.params)
+    await deliver_all(store, worker(store, gate=PushGate(store)), bot)
+    assert [p.get("message_thread_id") for p in request.params[before:]] == [None]

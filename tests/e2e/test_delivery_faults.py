@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from summaries.store import TagRef
+from summaries.tagging import tag_key
 from tests.e2e.conftest import StartBot
 from tests.e2e.delivery_support import (
     add_article,
@@ -128,3 +129,37 @@ def test_returning_chat_is_active_again_without_a_flood(
     wait_drained(store, timeout=30, settle=1.0)
     assert titles(emulator, GROUP) == ["Three", "Five"]
     assert [t for t in titles(emulator, BLOCKED) if t in {"Three", "Five"}] == ["Three", "Five"]
+
+
+def test_deleted_forum_topic_falls_back_to_the_main_chat(
+    emulator: BotApiEmulator, start_bot: StartBot, bot_env: dict[str, str]
+) -> None:
+    forum, topic = -1003001, 42
+    store = seeded_store(bot_env["DATABASE_URL"])
+    store.upsert_chat(forum, chat_type="supergroup", title="forum")
+    store.subscribe(forum, [TagRef("USA", "usa"), TagRef("NATO", "nato")])
+    store.set_topic_route(forum, tag_key("USA"), topic)  # the topic is deleted in Telegram
+    store.set_topic_route(forum, tag_key("NATO"), 43)
+    add_article(store, "First story")
+    emulator.set_faults([faults.topic_deleted(chat_id=forum, times=1)])
+    bot = start_bot(env=FAST_RETRIES)
+    wait_drained(store, timeout=30, settle=1.0)
+
+    # Sent once, to the main chat, after the refused send to the topic.
+    assert titles(emulator, forum) == ["First story"]
+    assert [m["message_thread_id"] for m in emulator.bot_messages(forum)] == [None]
+    refused, resent = send_calls(emulator, chat_id=forum)
+    assert refused["status"] == 400 and refused["params"]["message_thread_id"] == topic
+    assert resent["status"] == 200 and "message_thread_id" not in resent["params"]
+    assert store.delivery_counts() == {"sent": 1}
+    # The stale route is gone (the other topic's stays) and the bot says so in its log.
+    assert store.topic_routes(forum) == {tag_key("NATO"): 43}
+    assert f"Forum topic {topic} of chat {forum} is gone" in bot.log_text()
+
+    # The next story goes straight to the main chat.
+    add_article(store, "Second story")
+    wait_drained(store, timeout=30, settle=1.0)
+    assert titles(emulator, forum) == ["First story", "Second story"]
+    calls = send_calls(emulator, chat_id=forum)
+    assert len(calls) == 3 and "message_thread_id" not in calls[-1]["params"]
+    assert "Traceback" not in bot.log_text()

@@ -80,6 +80,13 @@ def bad_request(description: str = "Bad Request: chat not found", **kw: Any) -> 
     return rule("bad_request", description=description, **kw)
 
 
+def topic_deleted(**kw: Any) -> Rule:
+    """400 "Bad Request: message thread not found": the forum topic was deleted. The
+    emulator does not model topics, so limit the rule to the sends meant for that topic
+    (``chat_id``, ``times``)."""
+    return bad_request("Bad Request: message thread not found", **kw)
+
+
 def server_error(status: int = 500, description: str = "Internal Server Error", **kw: Any) -> Rule:
     """A 5xx answer (PTB raises NetworkError)."""
     return rule("server_error", status=status, description=description, **kw)
