@@ -23,7 +23,6 @@ import random
 import socket
 import time
 import uuid
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -41,7 +40,6 @@ from telegram.error import (
     TelegramError,
 )
 from telegram.ext import AIORateLimiter
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.formatting import article_html, article_plain
 from bot.pacing import ChatScheduler, GlobalPacer, PacingConfig
@@ -560,9 +558,9 @@ def is_missing_topic(error: TelegramError) -> bool:
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22.2+ warns that the type will become timedelta
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        retry_after = error.retry_after
+    """How long Telegram asks to wait. `retry_after` is a timedelta in PTB 23 and in 22.2+
+    with PTB_TIMEDELTA (bot/__init__.py opts in; no deprecation warning), an int before."""
+    retry_after: timedelta | float = error.retry_after
     if isinstance(retry_after, timedelta):
         return retry_after.total_seconds()
     return float(retry_after)

@@ -10,9 +10,10 @@ import asyncio
 import itertools
 import json
 import time
+import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -30,16 +31,19 @@ from telegram import (
     Update,
     User,
 )
-from telegram.error import TimedOut
+from telegram.error import RetryAfter, TimedOut
 from telegram.ext import ApplicationHandlerStop
 from telegram.request import BaseRequest, RequestData
 
 from bot import membership
-from bot.delivery import DeliveryWorker, RetryPolicy
+from bot.delivery import DeliveryWorker, RetryPolicy, retry_after_seconds
 from bot.pacing import PacingConfig
 from bot.push import PushGate
 from summaries.store import NewArticle, Store, TagRef
 from summaries.tagging import tag_key
+
+# PTB's int time periods are deprecated: a 429 here must not warn (bot/__init__.py opts in).
+pytestmark = pytest.mark.filterwarnings("error::telegram.warnings.PTBDeprecationWarning")
 
 TOKEN = "123456:" + "A" * 35
 FAST = PacingConfig(global_rate=1000.0, private_interval=0.0, group_per_minute=60000.0)
@@ -217,6 +221,14 @@ async def test_429_pauses_everything_then_resends(store: Store, telegram: Any) -
     for call in request.attempts:
         assert not (limited[0] < call.at < limited[0] + 0.99)
     assert store.delivery_counts() == {"sent": 4}
+
+
+def test_retry_after_seconds_reads_either_type_without_warnings() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert retry_after_seconds(RetryAfter(3)) == 3.0  # as PTB builds it from a 429
+        assert retry_after_seconds(RetryAfter(timedelta(seconds=1.5))) == 1.5
+    assert retry_after_seconds(SimpleNamespace(retry_after=2)) == 2.0  # type: ignore[arg-type]  # PTB < 22.2
 
 
 async def test_403_holds_the_chat_and_keeps_its_subscriptions(store: Store, telegram: Any) -> None:
