@@ -25,20 +25,20 @@ log = logging.getLogger(__name__)
 
 def build_application(settings: Settings, store: Store) -> Application:  # type: ignore[type-arg]
     """Create the PTB application talking to `settings.api_url` with all handlers registered."""
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(settings.require_token())
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
-        .rate_limiter(telegram_rate_limiter(settings.pacing))
         .connect_timeout(10)
         .read_timeout(20)
         .write_timeout(20)
         .get_updates_read_timeout(40)
         .post_init(_post_init)
         .post_stop(_post_stop)
-        .build()
     )
+    limiter = telegram_rate_limiter(settings.pacing)
+    application = (builder if limiter is None else builder.rate_limiter(limiter)).build()
     application.bot_data["store"] = store
     application.bot_data["settings"] = settings
     handlers.register(application)

@@ -50,7 +50,8 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
             verb, path, _ = lines[0].split(" ", 2)
             headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in lines[1:])}
             body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
-            status, payload = 200, {"ok": True}
+            status = 200
+            payload: dict[str, Any] = {"ok": True}
             if path == "/_stats":
                 payload = {"count": len(_arrivals)}
             elif path == "/_arrivals":

@@ -68,13 +68,20 @@ def backoff(attempt: int) -> timedelta:
 
 
 class Plan(Protocol):
-    """How one chat wants one article (bot.push.PushPlan): rendered text and send options."""
+    """How one chat wants one article (bot.push.PushPlan): rendered text and send options.
 
-    html: str
-    plain: str
-    keyboard: InlineKeyboardMarkup | None
-    link_preview: LinkPreviewOptions | None
-    thread_id: int | None
+    Read-only, so a frozen dataclass such as PushPlan satisfies it."""
+
+    @property
+    def html(self) -> str: ...
+    @property
+    def plain(self) -> str: ...
+    @property
+    def keyboard(self) -> InlineKeyboardMarkup | None: ...
+    @property
+    def link_preview(self) -> LinkPreviewOptions | None: ...
+    @property
+    def thread_id(self) -> int | None: ...
 
 
 class Gate(Protocol):

@@ -69,6 +69,7 @@ async def _answer(update: Update, text: str | None, *, alert: bool = False) -> N
 async def _dispatch(request: Request, data: Callback, message: Message | None) -> str | None:
     t, store, chat_id = request.t, request.store, request.chat_id
     action = data.action
+    notice: str | None
     if action in (callbacks.UNSUBSCRIBE_FROM_LIST, callbacks.UNSUBSCRIBE_FROM_ARTICLE):
         tag = await _followed_tag(request, data.args[0])
         if tag is None:
