@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -171,7 +172,7 @@ class ArticleQueries(StoreBase):
             for n, i in enumerate(fresh)
         ]
         if summaries:
-            session.execute(insert(Summary.__table__), summaries)
+            session.execute(insert(cast(Table, Summary.__table__)), summaries)
         for n, i in enumerate(fresh):
             results[i] = StoredArticle(ids[n], True, articles[i].title, tags[n])
         out: list[StoredArticle] = []
@@ -201,7 +202,8 @@ class ArticleQueries(StoreBase):
     ) -> dict[tuple[object, ...], tuple[int, str]]:
         """(id, title) of stored articles by identity key, in one query."""
         urls = sorted({i.url for i in identities if i.url})
-        conditions = [Article.content_hash.in_(sorted({i.digest for i in identities}))]
+        digests = sorted({i.digest for i in identities})
+        conditions: list[ColumnElement[bool]] = [Article.content_hash.in_(digests)]
         if urls:
             conditions.append(Article.url.in_(urls))
         conditions.extend(
@@ -227,7 +229,7 @@ class ArticleQueries(StoreBase):
         if not articles:
             return []
         now = utcnow()
-        table = Article.__table__
+        table = cast(Table, Article.__table__)
         rows = [
             {
                 "url": a.url, "guid": a.guid, "content_hash": digest,
@@ -330,8 +332,8 @@ class ArticleQueries(StoreBase):
                 .order_by(Article.id)
             )
             found: dict[int, list[str]] = {}
-            for head_id, url in rows:
-                found.setdefault(head_id, []).append(url)
+            for head_id, url in rows:  # both NOT NULL in the query
+                found.setdefault(cast(int, head_id), []).append(cast(str, url))
             return found
 
     def article_count(self) -> int:

@@ -6,9 +6,9 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, Self, cast
 
-from sqlalchemy import Engine
+from sqlalchemy import CursorResult, Engine, Result
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +27,12 @@ def content_hash(title: str, body: str) -> str:
     """Identity of an article's text, blind to whitespace and case differences."""
     normalized = " ".join(body.split()).casefold() or " ".join(title.split()).casefold()
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE, DELETE or INSERT matched. `Session.execute` is typed to return a
+    Result; for these statements it is a CursorResult, which has `rowcount` (a cast only)."""
+    return cast("CursorResult[Any]", result).rowcount
 
 
 class StoreBase:

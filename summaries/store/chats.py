@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from summaries.models import Chat, ChatSettings, Subscription, TopicRoute, utcnow
-from summaries.store.base import StoreBase, TagRef
+from summaries.store.base import StoreBase, TagRef, rowcount
 
 DEFAULT_SUMMARY_SENTENCES = 3
 
@@ -194,7 +194,7 @@ class ChatQueries(StoreBase):
         """Remove every subscription of a chat; returns how many there were."""
         with self.session() as session:
             result = session.execute(delete(Subscription).where(Subscription.chat_id == chat_id))
-            return result.rowcount or 0
+            return rowcount(result) or 0
 
     def chat_config(self, chat_id: int) -> ChatConfig:
         """The chat's settings; an unknown chat gets the defaults."""

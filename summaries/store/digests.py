@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from summaries.models import Article, ChatSettings, Delivery, DeliveryState, Summary, utcnow
-from summaries.store.base import StoreBase
+from summaries.store.base import StoreBase, rowcount
 from summaries.store.outbox import claim_rows, held_by
 
 
@@ -52,7 +52,7 @@ class DigestQueries(StoreBase):
                     updated_at=utcnow(),
                 )
             )
-            return result.rowcount or 0
+            return rowcount(result) or 0
 
     def claim_digest(
         self, chat_id: int, owner: str, *, now: datetime | None = None, limit: int = 500
@@ -105,7 +105,7 @@ class DigestQueries(StoreBase):
                 .where(Delivery.id.in_(delivery_ids), *held_by(owner))
                 .values(state=DeliveryState.DIGEST, claimed_by=None, updated_at=utcnow())
             )
-            return result.rowcount or 0
+            return rowcount(result) or 0
 
     def fail_digest(self, delivery_ids: list[int], reason: str, owner: str) -> int:
         """Give up on claimed digest rows (a permanent error, or too many attempts)."""
@@ -122,7 +122,7 @@ class DigestQueries(StoreBase):
                     updated_at=utcnow(),
                 )
             )
-            return result.rowcount or 0
+            return rowcount(result) or 0
 
     def finish_digest(
         self,
@@ -168,7 +168,7 @@ class DigestQueries(StoreBase):
                 .where(Delivery.chat_id == chat_id, Delivery.state == DeliveryState.DIGEST)
                 .values(state=DeliveryState.PENDING, next_attempt_at=now, updated_at=now)
             )
-            return result.rowcount or 0
+            return rowcount(result) or 0
 
     def parked_count(self, chat_id: int) -> int:
         with self.session() as session:

@@ -20,7 +20,7 @@ from summaries.models import (
     Tag,
     utcnow,
 )
-from summaries.store.base import StoreBase
+from summaries.store.base import StoreBase, rowcount
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class OutboxQueries(StoreBase):
             created += self._plan_article(article_id)
         return created
 
-    def _matching_chats(self, article_id: int) -> Select[Any]:
+    def _matching_chats(self, article_id: int) -> Select:  # type: ignore[type-arg]
         """One row per active chat subscribed to any of the article's tags (by tag key)."""
         inactive = (
             select(Chat.id).where(Chat.id == Subscription.chat_id, Chat.active.is_(False)).exists()
@@ -167,13 +167,13 @@ class OutboxQueries(StoreBase):
                 .where(Article.id == article_id, Article.planned_at.is_(None))
                 .values(planned_at=now)
             )
-            if claimed.rowcount == 0:
+            if rowcount(claimed) == 0:
                 return 0  # another planner got there first
             if self._dialect == "postgresql":
                 # A lost commit loses the planned_at mark with the rows, so the article is
                 # simply planned again: no need to wait for the WAL flush of 100k rows.
                 session.execute(text("SET LOCAL synchronous_commit = off"))
-            return session.execute(statement).rowcount or 0
+            return rowcount(session.execute(statement)) or 0
 
     def claim_deliveries(
         self, *, limit: int = 50, now: datetime | None = None, owner: str | None = None
@@ -208,7 +208,7 @@ class OutboxQueries(StoreBase):
             for chunk in chunks:
                 where = held if chunk is None else [*held, Delivery.id.in_(chunk)]
                 result = session.execute(update(Delivery).where(*where).values(claimed_at=now))
-                renewed += result.rowcount or 0
+                renewed += rowcount(result) or 0
         return renewed
 
     def release_claims(
@@ -235,7 +235,7 @@ class OutboxQueries(StoreBase):
                     updated_at=now,
                 )
             )
-            return result.rowcount or 0
+            return rowcount(result) or 0
 
     def _jobs(self, session: Session, ids: list[int]) -> list[DeliveryJob]:
         """Claimed rows as jobs; each distinct article is loaded once, not once per chat."""
@@ -377,7 +377,7 @@ class OutboxQueries(StoreBase):
                 )
                 .values(state=DeliveryState.PENDING, claimed_by=None, updated_at=now)
             )
-            return result.rowcount or 0
+            return rowcount(result) or 0
 
     def deactivate_chat(self, chat_id: int, reason: str) -> int:
         """Stop sending to a chat that blocked or removed the bot; keep its subscriptions.
@@ -404,7 +404,7 @@ class OutboxQueries(StoreBase):
                     updated_at=now,
                 )
             )
-            return result.rowcount or 0
+            return rowcount(result) or 0
 
     def reactivate_chat(
         self, chat_id: int, *, backlog: int = 3, max_age: timedelta = timedelta(hours=48)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from summaries.models import Article, ArticleTag, Subscription, Summary, Tag, utcnow
@@ -169,7 +169,7 @@ class SearchQueries(StoreBase):
         )
         with self.session() as session:
             total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-            page: Select[tuple[int, str, str, int]] = (
+            page = (
                 counted.order_by(func.count(ArticleTag.article_id).desc(), Tag.key)
                 .offset(offset)
                 .limit(limit)

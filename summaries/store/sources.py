@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from summaries.models import Article, Source, utcnow
-from summaries.store.base import StoreBase
+from summaries.store.base import StoreBase, rowcount
 
 TAG_SEPARATOR = "\n"
 
@@ -119,7 +120,7 @@ class SourceQueries(StoreBase):
     def remove_source(self, source_id: int) -> bool:
         """Forget a source; its articles stay (their source becomes unknown)."""
         with self.session() as session:
-            return session.execute(delete(Source).where(Source.id == source_id)).rowcount > 0
+            return rowcount(session.execute(delete(Source).where(Source.id == source_id))) > 0
 
     def claim_due_sources(
         self,
@@ -153,7 +154,7 @@ class SourceQueries(StoreBase):
                     )
                     .values(next_fetch_at=now + lease)
                 )
-                if result.rowcount:
+                if rowcount(result):
                     claimed.append(_info(session.get_one(Source, source_id)))
         return claimed
 
@@ -247,7 +248,8 @@ class SourceQueries(StoreBase):
                 .order_by(Article.id.desc())
                 .limit(limit)
             )
-            return [(article_id, fp) for article_id, fp in rows]
+            # fingerprint IS NOT NULL in the query
+            return cast(list[tuple[int, int]], [(article_id, fp) for article_id, fp in rows])
 
     def article_texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         if not ids:
@@ -266,4 +268,4 @@ class SourceQueries(StoreBase):
                 .where(Article.duplicate_of_id == article_id)
                 .order_by(Article.id)
             )
-            return [url or origin for url, origin in rows if url or origin]
+            return cast(list[str], [url or origin for url, origin in rows if url or origin])
