@@ -288,7 +288,7 @@ async def test_other_400_fails_with_the_reason(store: Store, telegram: Any) -> N
     await deliver_all(store, worker(store), bot)
     assert len(request.attempts) == 2  # not retried
     assert store.delivery_counts() == {"sent": 1, "failed": 1}
-    assert [(chat, reason) for chat, _, reason in store.failed_deliveries()] == [
+    assert [(f.chat_id, f.reason) for f in store.stats().failed_deliveries] == [
         (1, "400: Chat not found")
     ]
 
@@ -313,7 +313,8 @@ async def test_transient_errors_give_up_after_the_limit(store: Store, telegram: 
     request.faults[1] = [_error(500, "Internal Server Error")] * 5
     await deliver_all(store, worker(store), bot)
     assert len(request.attempts) == 3 and request.delivered == []
-    ((_, _, reason),) = store.failed_deliveries()
+    (failed,) = store.stats().failed_deliveries
+    reason = failed.reason
     assert reason is not None and reason.startswith("gave up after 3 attempts: network:")
 
 
