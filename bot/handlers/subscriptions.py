@@ -24,25 +24,44 @@ TAGS_PER_PAGE = 8
 TAG_DAYS = 30
 
 
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Follow the given tags."""
+async def _tag_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
+) -> tuple[Request, list[TagRef], list[str]] | None:
+    """What /subscribe and /unsubscribe share: load the request (from a private chat, a
+    channel named first is the one managed), parse the tags, answer `usage` (an N_ message
+    id) when none were given, and check the person may change the chat's tags.
+
+    Returns the request, the valid tags and a line per invalid one; None when it answered.
+    """
     request = await Request.load(update, context)
     if not await request.take_channel():
-        return
-    t = request.t
+        return None
     if len(request.arguments) > MAX_ARGUMENT_LENGTH:
         await request.usage("That is too much text for one command.")
-        return
-    tags, problems = parse_tags(request.arguments, t)
+        return None
+    tags, problems = parse_tags(request.arguments, request.t)
     if not tags and not problems:
-        await request.usage(
+        await request.usage(usage)
+        return None
+    if tags and not await request.require_admin():
+        return None
+    return request, tags, list(problems)
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Follow the given tags."""
+    command = await _tag_command(
+        update,
+        context,
+        N_(
             "Tell me which tags to follow, e.g. <code>/subscribe USA Afghanistan</code> "
             'or <code>/subscribe "Ilham Aliyev"</code>.'
-        )
+        ),
+    )
+    if command is None:
         return
-    if tags and not await request.require_admin():
-        return
-    lines = list(problems)
+    request, tags, lines = command
+    t = request.t
     if len(tags) > MAX_TAGS_PER_COMMAND:
         lines.append(
             t("At most {limit} tags at once; I took the first ones.", limit=MAX_TAGS_PER_COMMAND)
@@ -79,23 +98,18 @@ async def subscribe_tags(request: Request, tags: list[TagRef]) -> list[str]:
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop following the given tags."""
-    request = await Request.load(update, context)
-    if not await request.take_channel():
-        return
-    t = request.t
-    if len(request.arguments) > MAX_ARGUMENT_LENGTH:
-        await request.usage("That is too much text for one command.")
-        return
-    tags, problems = parse_tags(request.arguments, t)
-    if not tags and not problems:
-        await request.usage(
+    command = await _tag_command(
+        update,
+        context,
+        N_(
             "Tell me which tags to stop following, e.g. <code>/unsubscribe USA</code>. "
             "/list shows them with buttons."
-        )
+        ),
+    )
+    if command is None:
         return
-    if tags and not await request.require_admin():
-        return
-    lines = list(problems)
+    request, tags, lines = command
+    t = request.t
     if tags:
         removed = await request.db(
             request.store.unsubscribe, request.chat_id, [tag.key for tag in tags]

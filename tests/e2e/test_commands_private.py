@@ -81,6 +81,8 @@ def test_bad_arguments_get_short_usage_messages(bot: BotUnderTest) -> None:
     assert "needs letters or digits" in chat.say("/subscribe !!! ###")["text"]
     assert "too long" in chat.say("/subscribe " + "x" * 100)["text"]
     assert "too much text" in chat.say("/subscribe " + "a " * 600)["text"]
+    assert "/unsubscribe USA" in chat.say("/unsubscribe")["text"]
+    assert "too much text" in chat.say("/unsubscribe " + "a " * 600)["text"]
     assert "Usage: /list" in chat.say("/list everything")["text"]
     assert "Usage: /latest" in chat.say("/latest a b c")["text"]
     assert "Usage: /latest" in chat.say("/latest 99")["text"]
@@ -91,6 +93,9 @@ def test_bad_arguments_get_short_usage_messages(bot: BotUnderTest) -> None:
     german = Chat(bot, language="de")
     assert "So geht’s: /latest" in german.say("/latest 0")["text"]
     assert "kenne ich nicht" in german.say("/frobnicate")["text"]
+    assert "welchen Tags ich folgen soll" in german.say("/subscribe")["text"]
+    assert "welche Tags ich abbestellen soll" in german.say("/unsubscribe")["text"]
+    assert "zu viel Text" in german.say("/unsubscribe " + "a " * 600)["text"]
     assert "keine Uhrzeit" in german.say("/settings täglich 25:99")["text"]
 
 
