@@ -56,6 +56,7 @@ _CONNECTORS = frozenset({"von", "van", "zu", "de", "da", "del", "della", "di", "
                          "ibn", "al", "el", "of"})  # fmt: skip
 # Articles inside names only after another particle: "von der", "van den", "de la".
 _CONNECTORS_AFTER = frozenset({"der", "den", "des", "la", "las", "los", "le"})
+_PARTICLES = _CONNECTORS | _CONNECTORS_AFTER
 # German words after which a capitalised word is a common noun: "der Sinn", "im Griff".
 _GERMAN_DETERMINERS = frozenset(
     {
@@ -185,18 +186,25 @@ class Entity:
 
 
 class _Token(NamedTuple):
-    """A word of a sentence (a tuple: made for every word, so it must be cheap)."""
+    """A word of a sentence (a tuple: made for every word, so it must be cheap).
+
+    All fields but the last three depend on the word alone and come from `_word`'s cache.
+    """
 
     text: str
-    start: int
-    end: int
-    initial: bool  # first word of its sentence
+    lower: str  # text.casefold()
     capitalised: bool
     acronym: bool
     norm: str  # normalise_name(text)
     stem: str  # only for capitalised words
     longest: int  # the most words of a place name starting with this word
-    derived: tuple[list[str], float]  # places in compounds and demonyms, with their weight
+    derived: tuple[tuple[str, ...], float]  # places in compounds and demonyms, with weight
+    topic: tuple[str, float] | None  # topic key and salience, if the word may be a topic
+    name_word: bool  # may start or continue a name (if not a stop word starting a sentence)
+    stop: bool  # a stop word of the language
+    start: int
+    end: int
+    initial: bool  # first word of its sentence
 
 
 _new_token = tuple.__new__  # builds a _Token without a Python-level __new__ call
@@ -235,13 +243,36 @@ def _sentences(text: str) -> list[tuple[str, int]]:
     return out
 
 
-@lru_cache(maxsize=200_000)
-def _word(
-    raw: str, lang: str
-) -> tuple[str, int, bool, bool, str, str, int, tuple[list[str], float]] | None:
-    """Return a matched word as the scanner sees it (the fields of `_Token` after `end`
-    and `initial`), with the offset it was cut by, or None for a word that is skipped;
-    once per distinct word."""
+_WordInfo = tuple[int, tuple[object, ...]] | None
+_UNSEEN: _WordInfo = (-1, ())
+_MAX_KNOWN_WORDS = 100_000  # per language
+
+
+@cache
+def _known_words(lang: str) -> dict[str, _WordInfo]:
+    """What `_word` found for each word of a language, up to `_MAX_KNOWN_WORDS` words.
+
+    A plain dict rather than lru_cache: looked up for every word of every article, where
+    lru_cache's key tuple and bookkeeping cost more than the lookup itself.
+    """
+    return {}
+
+
+def _learn_word(raw: str, lang: str) -> _WordInfo:
+    """Compute `_word` for a word not seen before and remember it (oldest half forgotten
+    when full)."""
+    known = _known_words(lang)
+    if len(known) >= _MAX_KNOWN_WORDS:
+        for old in list(itertools.islice(known, _MAX_KNOWN_WORDS // 2)):
+            del known[old]
+    info = known[raw] = _word(raw, lang)
+    return info
+
+
+def _word(raw: str, lang: str) -> _WordInfo:
+    """Return what the scanner knows about a matched word: the offset it was cut by and the
+    fields of `_Token` before `start`; None for a word that is skipped. Called once per
+    distinct word (see `_known_words`), so the helpers it calls are not cached themselves."""
     text, shift = raw.rstrip("'’"), 0
     if lang in _ELIDING_LANGS and (elided := _ELISION.match(text)):
         text, shift = text[elided.end() :], elided.end()
@@ -253,8 +284,20 @@ def _word(
     place_lang = _place_lang(lang)
     starts = _alias_starts(place_lang)
     longest = max(starts.get(norm, 0), starts.get(word_stem, 0))
-    derived = ([], 0.0) if acronym else _derived_places(text, capitalised, lang, place_lang)
-    return text, shift, capitalised, acronym, norm, word_stem, longest, derived
+    derived = ((), 0.0) if acronym else _derived_places(text, capitalised, lang, place_lang)
+    lower = text.casefold()
+    stop = lower in stop_words(lang)
+    # Mid-sentence, a capitalised stop word is a name: "Ли Цян", "Theresa May" (not German).
+    name_word = (
+        capitalised
+        and len(text) >= 2
+        and not (stop and lang == "de")
+        and lower not in _CALENDAR_WORDS
+        and not _has_digit(lower)
+    )
+    topic = _topic(text, capitalised, word_stem, lang)
+    fields = (text, lower, capitalised, acronym, norm, word_stem, longest, derived, topic)
+    return shift, (*fields, name_word, stop)
 
 
 def _place_lang(lang: str) -> str:
@@ -262,9 +305,8 @@ def _place_lang(lang: str) -> str:
     return lang if lang in places().aliases else "en"
 
 
-@lru_cache(maxsize=100_000)
 def _features(text: str, lang: str) -> tuple[bool, bool, str, str]:
-    """Return what the scanner needs to know about a word, once per word."""
+    """Return what the scanner needs to know about a word."""
     first = _CAPITAL.search(text)
     capitalised = bool(first and first.group().isupper())
     letters = [c for c in text if c.isalpha()]
@@ -288,19 +330,24 @@ class _Scanner:
         self.found: dict[str, Entity] = {}
         self.in_names: set[int] = set()  # text offsets of words inside capitalised runs
         # Words the text also writes in lower case are common words ("Sport" vs "sport").
-        self.lower_words = frozenset(w for w in _WORD.findall(text) if not w[:1].isupper())
+        words = set(_WORD.findall(text))
+        self.lower_words = frozenset(w for w in words if not w[:1].isupper())
 
     # -- plumbing ---------------------------------------------------------------------------
 
     def _tokens(self, sentence: str) -> list[_Token]:
         tokens: list[_Token] = []
         lang = self.lang
+        known = _known_words(lang).get
         for match in _WORD.finditer(sentence):
-            found = _word(match.group(), lang)
+            raw = match.group()
+            found = known(raw, _UNSEEN)
+            if found is _UNSEEN:
+                found = _learn_word(raw, lang)
             if found is not None:
-                text, shift, *rest = found
-                start = match.start() + shift
-                tokens.append(_new_token(_Token, (text, start, match.end(), not tokens, *rest)))
+                start, end = match.span()
+                fields = found[1] + (start + found[0], end, not tokens)
+                tokens.append(_new_token(_Token, fields))
         return tokens
 
     def _add(self, key: str, kind: str, form: str, weight: float, pos: int, title: bool) -> Entity:
@@ -336,10 +383,14 @@ class _Scanner:
     ) -> None:
         aliases = places().aliases[self.place_lang]
         stems = stem_index(self.place_lang)
+        count = len(tokens)
         i = 0
-        while i < len(tokens):
+        while i < count:
             token = tokens[i]
-            for n in range(min(token.longest, len(tokens) - i), 0, -1):
+            if not token.longest and not token.derived[0]:
+                i += 1  # the usual case: no place starts here, none is derived
+                continue
+            for n in range(min(token.longest, count - i), 0, -1):
                 window = tokens[i : i + n]
                 if not any(t.capitalised for t in window) or _has_break(sentence, window):
                     continue
@@ -367,30 +418,33 @@ class _Scanner:
     def _names(
         self, sentence: str, tokens: list[_Token], used: list[bool], offset: int, title: bool
     ) -> None:
-        run: list[_Token] = []
-        for i, token in enumerate(tokens):
-            lower = token.text.casefold()
-            if run and sentence[run[-1].end : token.start].strip():
-                self._name(run, tokens, offset, title)  # punctuation ends a name
-                run = []
-            if not used[i] and len(token.text) >= 2 and self._name_word(token, lower, run):
-                run.append(token)
+        count = len(tokens)
+        i = 0
+        while i < count:
+            token = tokens[i]
+            if used[i] or not token.name_word or (token.initial and token.stop):
+                i += 1  # not a capitalised word that can start a name
                 continue
-            if run:
-                self._name(run, tokens, offset, title)
-            run = []
-        if run:
+            run = [token]
+            i += 1
+            while i < count:
+                token = tokens[i]
+                if sentence[run[-1].end : token.start].strip():
+                    break  # punctuation ends a name; this word may start the next one
+                if used[i] or not self._continues_name(token, run):
+                    break
+                run.append(token)
+                i += 1
             self._name(run, tokens, offset, title)
 
-    def _name_word(self, token: _Token, lower: str, run: list[_Token]) -> bool:
-        """Tell whether a word continues (or starts) a capitalised run."""
+    @staticmethod
+    def _continues_name(token: _Token, run: list[_Token]) -> bool:
+        """Tell whether a word continues a capitalised run (a capitalised word or a particle)."""
         if token.capitalised:
-            # Mid-sentence, a capitalised stop word is a name: "Ли Цян", "Theresa May".
-            stop = lower in self.stops and (token.initial or self.lang == "de")
-            return not stop and lower not in _CALENDAR_WORDS and not _has_digit(lower)
-        return bool(run) and (
-            lower in _CONNECTORS
-            or (lower in _CONNECTORS_AFTER and run[-1].text.casefold() in _CONNECTORS)
+            return token.name_word and not (token.initial and token.stop)
+        lower = token.lower
+        return len(token.text) >= 2 and (
+            lower in _CONNECTORS or (lower in _CONNECTORS_AFTER and run[-1].lower in _CONNECTORS)
         )
 
     def _name(self, run: list[_Token], tokens: list[_Token], offset: int, title: bool) -> None:
@@ -400,17 +454,16 @@ class _Scanner:
 
     def _split_run(self, run: list[_Token]) -> list[list[_Token]]:
         """Split runs that join two things: "Jakutien von Moskau", "Maduros Entführung"."""
-        particles = _CONNECTORS | _CONNECTORS_AFTER
         pieces: list[list[_Token]] = [[]]
         for k, token in enumerate(run):
-            lower = token.text.casefold()
+            lower = token.lower
             if lower in _CONNECTORS and pieces[-1] and self.lang == "de":
                 # German "von" belongs to names only after a first name: "Ursula von der".
-                first = pieces[-1][0].text.casefold()
+                first = pieces[-1][0].lower
                 if len(pieces[-1]) != 1 or zipf(first, "en") < RARE:
                     pieces.append([])
                     continue
-            if lower in particles and not pieces[-1]:
+            if lower in _PARTICLES and not pieces[-1]:
                 continue
             pieces[-1].append(token)
             nxt = run[k + 1] if k + 1 < len(run) else None
@@ -425,12 +478,12 @@ class _Scanner:
         return [p for p in pieces if p]
 
     def _name_part(self, run: list[_Token], tokens: list[_Token], offset: int, title: bool) -> None:
-        particles = _CONNECTORS | _CONNECTORS_AFTER
-        while run and run[-1].text.casefold() in particles:
+        while run and run[-1].lower in _PARTICLES:
             run = run[:-1]
         # A first name starts the name: "Labour Robin Cook", "Blairite Alan Milburn".
-        firsts = [k for k, t in enumerate(run[1:-1], 1) if t.text.casefold() in _first_names()]
-        if len(run) >= 3 and firsts and run[0].text.casefold() not in _first_names():
+        first_names = _first_names()
+        firsts = [k for k, t in enumerate(run[1:-1], 1) if t.lower in first_names]
+        if len(run) >= 3 and firsts and run[0].lower not in first_names:
             run = run[firsts[0] :]
         # Titles end where the name starts: "Senate Majority Leader Chuck Schumer".
         titles = [k for k, t in enumerate(run[:-1]) if _is_title(t.text)]
@@ -443,12 +496,12 @@ class _Scanner:
         if self.lang == "de":
             while len(run) > 1 and _german_trailing_noun(run[-1].text):
                 run = run[:-1]
-        while run and run[0].text.casefold() in particles:
+        while run and run[0].lower in _PARTICLES:
             run = run[1:]
         # Capitalised stop words belong to names only inside them ("Theresa May").
-        while run and run[0].text.casefold() in self.stops and (run[0].initial or len(run) == 1):
+        while run and run[0].lower in self.stops and (run[0].initial or len(run) == 1):
             run = run[1:]
-        while run and run[-1].text.casefold() in self.stops and len(run) > 1 and self.lang != "en":
+        while run and run[-1].lower in self.stops and len(run) > 1 and self.lang != "en":
             run = run[:-1]
         if not run or len(run) > _MAX_NAME_WORDS:
             return
@@ -462,7 +515,7 @@ class _Scanner:
             self._add(tag_key(token.text), "acronym", token.text, _W_ACRONYM, pos, title)
             return
         kind = "name" if after_title else self._single_kind(token, tokens)
-        if kind and token.text.casefold() in _first_names():
+        if kind and token.lower in first_names:
             kind = "part"  # "Trainer Jürgen" alone names nobody
         if kind:
             entity = self._add(tag_key(token.text), kind, token.text, _W_SINGLE, pos, title)
@@ -491,13 +544,13 @@ class _Scanner:
             return True
         if self.lang == "de":
             # Many German first names are as rare in English text as German nouns.
-            if length == 1 or token.text.casefold() in _first_names():
+            if length == 1 or token.lower in _first_names():
                 return False  # a lone word is judged by _single_kind
             return _german_common_noun(token.text, compounds=True) or _german_trailing_noun(
                 token.text
             )
         if token.initial and length > 1:
-            lower = token.text.casefold()
+            lower = token.lower
             not_name = _NOT_TOPIC.get(self.lang)  # "Entering Westminster"
             return (
                 lower in self.lower_words
@@ -510,7 +563,7 @@ class _Scanner:
         """Classify a lone capitalised word: "name", "part" or None."""
         if "." in token.text:
             return None
-        lower = token.text.casefold()
+        lower = token.lower
         if self.lang == "de":
             common = _german_common_noun(token.text, cognates=False)
             if common or zipf(lower, "en") >= _COMMON_AT_START:
@@ -519,7 +572,7 @@ class _Scanner:
                 # A cognate: "Paris" or "Region"? Places follow bare prepositions ("in
                 # Paris"), nouns take an article ("in der Region").
                 index = tokens.index(token)
-                before = tokens[index - 1].text.casefold() if index else ""
+                before = tokens[index - 1].lower if index else ""
                 return "name" if before in _GERMAN_PLACE_PREPOSITIONS else "part"
             if lower in _first_names():
                 return "part"
@@ -535,10 +588,8 @@ class _Scanner:
     def _topics(self, tokens: list[_Token], used: list[bool], offset: int, title: bool) -> None:
         """Count rare content words: "Friedensmission", "broadband", "инфляция"."""
         for i, token in enumerate(tokens):
-            if used[i]:
-                continue
-            topic = _topic(token.text, token.capitalised, token.stem, self.lang)
-            if topic is None:
+            topic = token.topic
+            if topic is None or used[i]:
                 continue
             in_name = offset + token.start in self.in_names
             if in_name and not _german_common_noun(token.text, compounds=True):
@@ -611,7 +662,6 @@ class _Scanner:
         del self.found[source.key]
 
 
-@lru_cache(maxsize=100_000)
 def _topic(text: str, capitalised: bool, word_stem: str, lang: str) -> tuple[str, float] | None:
     """The topic key and salience of a word that may be a topic (rare content words), once
     per word; whether it sits inside a name is for the caller to check."""
@@ -644,7 +694,7 @@ def _variant_group(display: str) -> tuple[int, str]:
 
 
 def _is_title_case(tokens: list[_Token], stops: frozenset[str]) -> bool:
-    words = [t for t in tokens if t.text.casefold() not in stops and t.text.isalpha()]
+    words = [t for t in tokens if t.lower not in stops and t.text.isalpha()]
     return len(words) >= 3 and sum(t.capitalised for t in words) >= 0.75 * len(words)
 
 
@@ -701,24 +751,23 @@ def _derived_heads(lang: str) -> frozenset[str]:
     )
 
 
-@lru_cache(maxsize=100_000)
 def _derived_places(
     text: str, capitalised: bool, lang: str, place_lang: str
-) -> tuple[list[str], float]:
+) -> tuple[tuple[str, ...], float]:
     """Find places in compounds ("US-Außenminister"), demonyms ("Armeniern") and
     adjectives ("armenisch-aserbaidschanischen", "российского") of a word that is not an
-    acronym; once per word."""
+    acronym; once per word. Tuples, not lists: cached results that hold no list are
+    left alone by the garbage collector."""
     aliases = places().aliases[place_lang]
     parts = text.split("-")
     if len(parts) > 1:
         keys = [aliases.get(normalise_name(p)) for p in parts if p[:1].isupper()]
-        found = [k for k in keys if k]
-        if found:
-            return found, _W_PLACE_IN_COMPOUND
+        if any(keys):
+            return tuple(k for k in keys if k), _W_PLACE_IN_COMPOUND
     if lang == "ru" and capitalised and (key := russian_place(text)):
-        return [key], _W_PLACE
+        return (key,), _W_PLACE
     weight = _W_DEMONYM if capitalised else _W_ADJECTIVE
-    found = []
+    found: list[str] = []
     heads = _derived_heads(lang)
     for part in parts:
         if len(part) < 4 or fold(part[:4], lang) not in heads:
@@ -728,7 +777,7 @@ def _derived_places(
         key = _derived_place(stem(part, lang), lang)
         if key:
             found.append(key)
-    return found, weight
+    return tuple(found), weight
 
 
 @lru_cache(maxsize=50_000)

@@ -65,9 +65,12 @@ def stem(word: str, lang: str) -> str:
     return fold(stemmer.stem(lower) if stemmer else lower, lang)
 
 
-@lru_cache(maxsize=200_000)
 def fold(word: str, lang: str) -> str:
-    """Lower-case a word and drop its accents (except in Cyrillic, where "й" is a letter)."""
+    """Lower-case a word and drop its accents (except in Cyrillic, where "й" is a letter).
+
+    Not cached: its callers are (a cache of many small entries is walked by every full
+    garbage collection).
+    """
     lower = word.casefold().replace("ё", "е")
     if lang == "ru" or lower.isascii():
         return lower
@@ -98,10 +101,12 @@ def _frequencies(lang: str) -> dict[str, float]:
     }
 
 
-@lru_cache(maxsize=200_000)
 def zipf(word: str, lang: str) -> float:
     """Return the Zipf frequency of a lower-case word: 7 for "the", 3 once per million
-    words, 0 for rarer or unknown words (below Zipf 3, or 2 in English)."""
+    words, 0 for rarer or unknown words (below Zipf 3, or 2 in English).
+
+    Not cached: it is a dict lookup, no slower than a cache's.
+    """
     return _frequencies(lang).get(word, 0.0)
 
 

@@ -8,7 +8,7 @@ name of a place one language-independent tag key, so that a chat subscribed to
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
 from summaries.lexicons import fold, stem
@@ -67,9 +67,11 @@ def places() -> Places:
 _SEPARATORS = str.maketrans("-‐‑–—_.ё", "       е")
 
 
-@lru_cache(maxsize=100_000)
 def normalise_name(name: str) -> str:
-    """Casefold a name and turn hyphens, dots and runs of spaces into single spaces."""
+    """Casefold a name and turn hyphens, dots and runs of spaces into single spaces.
+
+    Not cached: its callers are, once per distinct word.
+    """
     return " ".join(name.casefold().translate(_SEPARATORS).split())
 
 
