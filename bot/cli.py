@@ -38,15 +38,24 @@ def _eval(argv: list[str]) -> int:
 def _bench(argv: list[str]) -> int:
     """`newsbot bench WHAT ...`: each benchmark parses its own arguments."""
     from bot import bench as delivery_bench
-    from summaries import bench_ingest
+    from summaries import bench_ingest, bench_summarize
 
     benches: dict[str, Callable[[list[str]], int]] = {
         "ingest": bench_ingest.main,
+        "summarize": bench_summarize.main,
         **delivery_bench.COMMANDS,
     }
     if not argv or argv[0] not in benches:
-        print(f"usage: newsbot bench {{{','.join(benches)}}} [options]", file=sys.stderr)
-        return 0 if argv[:1] in (["-h"], ["--help"]) else EXIT_USAGE
+        asked = argv[:1] in (["-h"], ["--help"])
+        print(
+            f"usage: newsbot bench {{{','.join(benches)}}} [options]",
+            file=sys.stdout if asked else sys.stderr,
+        )
+        if asked:
+            print(
+                "\nEach benchmark prints JSON lines; `newsbot bench NAME --help` for its options."
+            )
+        return 0 if asked else EXIT_USAGE
     return benches[argv[0]](argv[1:])
 
 

@@ -28,7 +28,7 @@ Everything is vectorised with numpy; an article of 50 sentences takes about a mi
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -92,9 +92,10 @@ class NewsSummarizer(AbstractSummarizer):
         texts = [str(s) for s in sentences]
         words = [s.words for s in sentences]
         headline = [w for h in document.headings for w in h.words]
-        *stems, headline_stems = self._content([*words, headline])
-        weight = self._view_weight(len(set(headline_stems)))
-        terms = _Terms(stems, headline_stems, phrases=weight > 0)
+        rows, ids, vocabulary = self._content([*words, headline])
+        headline_ids = ids[rows == len(words)]
+        weight = self._view_weight(len(np.unique(headline_ids)))
+        terms = _Terms(rows, ids, len(words), vocabulary, phrases=weight > 0)
         # Each view is computed only when it counts.
         lengths = np.array([len(ws) for ws in words], dtype=float)
         teaser = _Teaser(terms, lengths) if weight > 0 else None
@@ -139,33 +140,55 @@ class NewsSummarizer(AbstractSummarizer):
         """Weight of the headline-anchored view (the rest goes to centrality)."""
         return _headline_informativeness(headline_words)
 
-    def _content(self, word_lists: Sequence[Sequence[str]]) -> list[list[str]]:
-        """Stems of the lower-cased non-stop words, one list per sentence.
+    def _content(self, word_lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, int]:
+        """Where the content words are: (list index, stem id) per content word, and the stem count.
+
+        Stop words are dropped and the rest lower-cased and stemmed. Stem ids are numbered in
+        order of first appearance. The per-word work happens once per distinct word: the lists
+        are lower-cased as one string and mapped to ids through a dict, and numpy does the rest.
+        """
+        lengths = [len(words) for words in word_lists]
+        lowered = " ".join([" ".join(words) for words in word_lists]).lower().split()
+        if len(lowered) != sum(lengths):  # defensive: tokens never contain whitespace
+            lowered = [w.lower() for words in word_lists for w in words]
+        distinct: dict[str, int] = {}
+        number = distinct.setdefault
+        word_ids = np.array([number(w, len(distinct)) for w in lowered], dtype=np.int64)
+        stem_of_word = np.array(self._stem_ids(distinct), dtype=np.int64)
+        ids = stem_of_word[word_ids] if word_ids.size else word_ids
+        rows = np.repeat(np.arange(len(word_lists)), lengths)
+        keep = ids >= 0
+        return rows[keep], ids[keep], int(stem_of_word.max(initial=-1)) + 1
+
+    def _stem_ids(self, words: Collection[str]) -> list[int]:
+        """Stem id of each distinct lower-cased word, -1 for a stop word.
 
         Stemming only matters for words that could be conflated with another word of the same
         article, and such words share their first letters. A word whose three-letter prefix no
         other word of the article has is kept as it is, which skips Snowball (tens of
-        microseconds a word) for about half the vocabulary. Other stems are memoised in a dict,
-        emptied when it grows past a bound.
+        microseconds a word) for about half the vocabulary, and keeps the result independent
+        of what was summarized before. Other stems are memoised in a dict, emptied when it
+        grows past a bound.
         """
-        lowered = [[w.lower() for w in words] for words in word_lists]
-        stop, cache = self._stop_words, self._stems
-        vocabulary = {w for words in lowered for w in words}
-        prefixes = Counter(w[:_PREFIX] for w in vocabulary if w not in stop)
-        if len(cache) + len(vocabulary) > _STEM_CACHE_SIZE:
+        stop, cache, stemmer = self._stop_words, self._stems, self._stemmer
+        prefixes = Counter([w[:_PREFIX] for w in words if w not in stop])
+        if len(cache) + len(prefixes) > _STEM_CACHE_SIZE:
             cache.clear()
-        mapping: dict[str, str] = {}
-        for word in vocabulary:
+        numbers: dict[str, int] = {}
+        number = numbers.setdefault
+        ids: list[int] = []
+        for word in words:
             if word in stop:
-                mapping[word] = ""
-            elif prefixes[word[:_PREFIX]] == 1:
-                mapping[word] = word
+                ids.append(-1)
+                continue
+            if prefixes[word[:_PREFIX]] == 1:
+                stem = word
             else:
-                stem = cache.get(word)
+                stem = cache.get(word)  # type: ignore[assignment]
                 if stem is None:
-                    stem = cache[word] = self._stemmer(word)
-                mapping[word] = stem
-        return [[m for w in words if (m := mapping[w])] for words in lowered]
+                    stem = cache[word] = stemmer(word)
+            ids.append(number(stem, len(numbers)) if stem else -1)
+        return ids
 
 
 class HeadlineSummarizer(NewsSummarizer):
@@ -238,18 +261,18 @@ class _Terms:
     """
 
     def __init__(
-        self, stems: Sequence[Sequence[str]], headline: Sequence[str], *, phrases: bool = True
+        self, rows: np.ndarray, ids: np.ndarray, n: int, words: int, *, phrases: bool = True
     ) -> None:
-        vocab: dict[str, int] = {}
-        ids = np.array(
-            [vocab.setdefault(t, len(vocab)) for tokens in stems for t in tokens], dtype=np.int64
-        )
-        head = np.array([vocab.setdefault(t, len(vocab)) for t in headline], dtype=np.int64)
-        words = len(vocab)
-        self.n = n = len(stems)
+        """Index the content words of ``n`` sentences (rows ``< n``) and the headline (row ``n``).
+
+        ``ids`` are stem ids in ``[0, words)``, grouped by row in ascending order.
+        """
+        body = int(np.searchsorted(rows, n))
+        head = ids[body:]
+        rows, ids = rows[:body], ids[:body]
+        self.n = n
         self.words = words
-        lengths = np.array([len(tokens) for tokens in stems], dtype=np.int64)
-        rows = np.repeat(np.arange(n), lengths)
+        lengths = np.bincount(rows, minlength=n)
 
         same = rows[1:] == rows[:-1]
         if not phrases:

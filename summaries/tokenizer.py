@@ -85,6 +85,37 @@ def to_words(sentence: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(sentence))
 
 
+#: The commonest sentence boundary by far: a plain word of two or more letters, a period,
+#: whitespace and the next token ("said. The").
+_PLAIN_PERIOD = re.compile(r"([^\W\d_]{2,})\.\s+\S+")
+
+
+class _FastPunkt(punkt.PunktSentenceTokenizer):
+    """Punkt, deciding its commonest boundary without annotating tokens.
+
+    Punkt classifies each candidate boundary by annotating the tokens around it, which costs
+    tens of microseconds in Python. For a plain word before a period its two passes can only
+    end in a break, unless the word is an abbreviation, starts a known collocation, or is an
+    abbreviation before numbers; every other candidate goes through Punkt unchanged. The
+    result is identical (tested on the eval corpora), about twice as fast.
+    """
+
+    __slots__ = ("_not_plain",)
+
+    def __init__(self, params: punkt.PunktParameters, **options: object) -> None:
+        super().__init__(params, **options)  # type: ignore[arg-type]
+        firsts = {first for first, _ in params.collocations}
+        self._not_plain = frozenset(firsts | set(params.numeric_abbrev_types))
+
+    def _context_has_sentbreak(self, context: str) -> bool:
+        match = _PLAIN_PERIOD.fullmatch(context)
+        if match:
+            word = match.group(1).lower()
+            if word not in self._not_plain and not self.params.is_abbrev(word):
+                return True
+        return bool(super()._context_has_sentbreak(context))
+
+
 class PunktTokenizer:
     """Punkt sentence splitting with a bundled model; blank lines always end a sentence."""
 
@@ -106,7 +137,7 @@ class PunktTokenizer:
         extra = _EXTRA_ABBREVIATIONS.get(language)
         if extra:
             params.abbrev_types |= extra
-        self._tokenizer = punkt.PunktSentenceTokenizer(params, line_breaks="paragraph")
+        self._tokenizer = _FastPunkt(params, line_breaks="paragraph")
         self._ordinal_cues = _ORDINAL_CUES.get(language, frozenset())
 
     def to_sentences(self, paragraph: str) -> tuple[str, ...]:

@@ -89,3 +89,21 @@ def test_building_tokenizers_never_downloads(monkeypatch: pytest.MonkeyPatch) ->
             assert get_tokenizer(code).to_sentences("Ein Satz. Noch einer.")
     finally:
         tokenizer_module._tokenizer.cache_clear()
+
+
+@pytest.mark.parametrize("code", ["en", "de", "fr"])
+def test_the_fast_boundary_path_splits_exactly_like_punkt(code: str) -> None:
+    """The shortcut for "word. Next" must never change a split: compare with stock Punkt."""
+    import punkt
+
+    fast = get_tokenizer(code)._tokenizer  # type: ignore[attr-defined]
+    stock = punkt.PunktSentenceTokenizer(fast.params, line_breaks="paragraph")
+    text = (
+        "He met Mr. Smith at 5 p.m. on Jan. 3. The U.S. economy grew 3.5 per cent. "
+        "Prices rose, e.g. for oil etc. Then it fell. It was the 3. time. She said: "
+        '"No." He left... They stayed. Dr. Müller kam z. B. am 3. Oktober. Das war es. '
+        "Il est parti vers 10 h. M. Dupont est arrivé. Fin. A. B. Smith wrote a book. "
+        "See No. 5 and no. 6. Wow!!! Really? Yes.\n\nA new paragraph. Its end"
+    )
+    for piece in (text, text.lower(), text.upper(), text.replace(". ", ".\n")):
+        assert fast.tokenize(piece) == stock.tokenize(piece)
