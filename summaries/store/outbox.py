@@ -517,14 +517,3 @@ class OutboxQueries(StoreBase):
                 .order_by(Delivery.id)
             )
             return [(article_id, DeliveryState(state).value) for article_id, state in rows]
-
-    def failed_deliveries(self, *, limit: int = 20) -> list[tuple[int, int, str | None]]:
-        """(chat id, article id, reason) of the latest failed rows, for admins."""
-        with self.session() as session:
-            rows = session.execute(
-                select(Delivery.chat_id, Delivery.article_id, Delivery.last_error)
-                .where(Delivery.state == DeliveryState.FAILED)
-                .order_by(Delivery.updated_at.desc(), Delivery.id.desc())
-                .limit(limit)
-            )
-            return [(chat_id, article_id, error) for chat_id, article_id, error in rows]
