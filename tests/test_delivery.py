@@ -178,9 +178,16 @@ def worker(store: Store, pacing: PacingConfig = FAST, **kwargs: Any) -> Delivery
     return DeliveryWorker(store, interval=0.05, pacing=pacing, retry=retry, **kwargs)
 
 
-async def deliver_all(store: Store, delivery: DeliveryWorker, bot: Bot, rounds: int = 50) -> None:
-    """Run rounds until nothing is pending or sending (retries become due meanwhile)."""
-    for _ in range(rounds):
+async def deliver_all(
+    store: Store, delivery: DeliveryWorker, bot: Bot, seconds: float = 30.0
+) -> None:
+    """Run rounds until nothing is pending or sending (retries become due meanwhile).
+
+    Bounded by time, not by a number of rounds: on a loaded machine a retry's backoff can
+    outlast many quick rounds that find nothing due yet.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         await delivery.run_until_idle(bot)
         counts = store.delivery_counts()
         if not counts.get("pending") and not counts.get("sending"):
