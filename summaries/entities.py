@@ -16,12 +16,13 @@ Aliyev") are merged into one candidate.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from summaries.dates import _MONTH_OF
 from summaries.lexicons import RARE, fold, stem, stop_words, zipf
@@ -188,7 +189,7 @@ class Entity:
 class _Token(NamedTuple):
     """A word of a sentence (a tuple: made for every word, so it must be cheap).
 
-    All fields but the last three depend on the word alone and come from `_word`'s cache.
+    All fields but the last three depend on the word alone and come from `_word`.
     """
 
     text: str
@@ -202,12 +203,18 @@ class _Token(NamedTuple):
     topic: tuple[str, float] | None  # topic key and salience, if the word may be a topic
     name_word: bool  # may start or continue a name (if not a stop word starting a sentence)
     stop: bool  # a stop word of the language
+    place_hint: bool  # a place name may start here (longest) or be derived from the word
+    shift: int  # characters cut from the start of the matched word ("l'" in "l'Europe")
     start: int
     end: int
     initial: bool  # first word of its sentence
 
 
 _new_token = tuple.__new__  # builds a _Token without a Python-level __new__ call
+# Which tokens of a sentence can matter, found at C speed: most words are none of these.
+_PLACE_HINTS = operator.attrgetter("place_hint")
+_NAME_WORDS = operator.attrgetter("name_word")
+_TOPICS = operator.attrgetter("topic")
 
 
 def extract_entities(title: str, body: str, lang: str) -> list[Entity]:
@@ -243,8 +250,9 @@ def _sentences(text: str) -> list[tuple[str, int]]:
     return out
 
 
-_WordInfo = tuple[int, tuple[object, ...]] | None
-_UNSEEN: _WordInfo = (-1, ())
+_NO_PLACES: tuple[tuple[str, ...], float] = ((), 0.0)
+_WordInfo = tuple[Any, ...] | None  # the fields of `_Token` up to `shift`
+_UNSEEN: _WordInfo = ("not seen yet",)
 _MAX_KNOWN_WORDS = 100_000  # per language
 
 
@@ -284,7 +292,7 @@ def _word(raw: str, lang: str) -> _WordInfo:
     place_lang = _place_lang(lang)
     starts = _alias_starts(place_lang)
     longest = max(starts.get(norm, 0), starts.get(word_stem, 0))
-    derived = ((), 0.0) if acronym else _derived_places(text, capitalised, lang, place_lang)
+    derived = _NO_PLACES if acronym else _derived_places(text, capitalised, lang, place_lang)
     lower = text.casefold()
     stop = lower in stop_words(lang)
     # Mid-sentence, a capitalised stop word is a name: "Ли Цян", "Theresa May" (not German).
@@ -297,7 +305,7 @@ def _word(raw: str, lang: str) -> _WordInfo:
     )
     topic = _topic(text, capitalised, word_stem, lang)
     fields = (text, lower, capitalised, acronym, norm, word_stem, longest, derived, topic)
-    return shift, (*fields, name_word, stop)
+    return (*fields, name_word, stop, bool(longest or derived[0]), shift)
 
 
 def _place_lang(lang: str) -> str:
@@ -309,7 +317,8 @@ def _features(text: str, lang: str) -> tuple[bool, bool, str, str]:
     """Return what the scanner needs to know about a word."""
     first = _CAPITAL.search(text)
     capitalised = bool(first and first.group().isupper())
-    letters = [c for c in text if c.isalpha()]
+    # A word with a lower-case letter is no acronym: skip the letter count (most words).
+    letters = [] if text.islower() else [c for c in text if c.isalpha()]
     acronym = (
         2 <= len(letters) <= 6
         and all(c.isupper() for c in letters)
@@ -329,9 +338,15 @@ class _Scanner:
         self.stops = stop_words(lang)
         self.found: dict[str, Entity] = {}
         self.in_names: set[int] = set()  # text offsets of words inside capitalised runs
-        # Words the text also writes in lower case are common words ("Sport" vs "sport").
-        words = set(_WORD.findall(text))
-        self.lower_words = frozenset(w for w in words if not w[:1].isupper())
+        self.text = text
+
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """Words the text also writes in lower case: common words ("Sport" vs "sport").
+
+        Only asked outside German, so found on first use.
+        """
+        return frozenset(w for w in set(_WORD.findall(self.text)) if not w[:1].isupper())
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -346,7 +361,7 @@ class _Scanner:
                 found = _learn_word(raw, lang)
             if found is not None:
                 start, end = match.span()
-                fields = found[1] + (start + found[0], end, not tokens)
+                fields = (*found, start + found[-1], end, not tokens)
                 tokens.append(_new_token(_Token, fields))
         return tokens
 
@@ -384,12 +399,11 @@ class _Scanner:
         aliases = places().aliases[self.place_lang]
         stems = stem_index(self.place_lang)
         count = len(tokens)
-        i = 0
-        while i < count:
-            token = tokens[i]
-            if not token.longest and not token.derived[0]:
-                i += 1  # the usual case: no place starts here, none is derived
+        next_free = 0  # the first token after the last place name found
+        for i in itertools.compress(range(count), map(_PLACE_HINTS, tokens)):
+            if i < next_free:
                 continue
+            token = tokens[i]
             for n in range(min(token.longest, count - i), 0, -1):
                 window = tokens[i : i + n]
                 if not any(t.capitalised for t in window) or _has_break(sentence, window):
@@ -400,14 +414,13 @@ class _Scanner:
                 if key is not None:
                     self._add_place(key, _W_PLACE, offset + token.start, title)
                     used[i : i + n] = [True] * n
-                    i += n
+                    next_free = i + n
                     break
             else:
                 keys, weight = token.derived
                 for key in keys:
                     self._add_place(key, weight, offset + token.start, title)
                 used[i] = bool(keys) and weight > _W_ADJECTIVE
-                i += 1
 
     def _add_place(self, key: str, weight: float, pos: int, title: bool) -> None:
         form = places().display_name(key, self.place_lang)
@@ -419,14 +432,13 @@ class _Scanner:
         self, sentence: str, tokens: list[_Token], used: list[bool], offset: int, title: bool
     ) -> None:
         count = len(tokens)
-        i = 0
-        while i < count:
-            token = tokens[i]
-            if used[i] or not token.name_word or (token.initial and token.stop):
-                i += 1  # not a capitalised word that can start a name
+        i = 0  # the first token after the last run
+        for k in itertools.compress(range(count), map(_NAME_WORDS, tokens)):
+            token = tokens[k]
+            if k < i or used[k] or (token.initial and token.stop):
                 continue
             run = [token]
-            i += 1
+            i = k + 1
             while i < count:
                 token = tokens[i]
                 if sentence[run[-1].end : token.start].strip():
@@ -587,10 +599,11 @@ class _Scanner:
 
     def _topics(self, tokens: list[_Token], used: list[bool], offset: int, title: bool) -> None:
         """Count rare content words: "Friedensmission", "broadband", "инфляция"."""
-        for i, token in enumerate(tokens):
-            topic = token.topic
-            if topic is None or used[i]:
+        for i in itertools.compress(range(len(tokens)), map(_TOPICS, tokens)):
+            if used[i]:
                 continue
+            token = tokens[i]
+            topic = token.topic
             in_name = offset + token.start in self.in_names
             if in_name and not _german_common_noun(token.text, compounds=True):
                 continue  # a German name, not a topic
@@ -667,10 +680,10 @@ def _topic(text: str, capitalised: bool, word_stem: str, lang: str) -> tuple[str
     per word; whether it sits inside a name is for the caller to check."""
     if len(text) < 5 or not text.isalpha():
         return None
-    if text.casefold() in stop_words(lang) or _is_title(text):
-        return None
     if (lang == "de") != capitalised:
         return None  # German topics are nouns, which German capitalises; others not
+    if text.casefold() in stop_words(lang) or _is_title(text):
+        return None
     not_topic = _NOT_TOPIC.get(lang)
     if not_topic and not_topic.search(text.casefold()):
         return None
@@ -766,7 +779,6 @@ def _derived_places(
             return tuple(k for k in keys if k), _W_PLACE_IN_COMPOUND
     if lang == "ru" and capitalised and (key := russian_place(text)):
         return (key,), _W_PLACE
-    weight = _W_DEMONYM if capitalised else _W_ADJECTIVE
     found: list[str] = []
     heads = _derived_heads(lang)
     for part in parts:
@@ -777,7 +789,9 @@ def _derived_places(
         key = _derived_place(stem(part, lang), lang)
         if key:
             found.append(key)
-    return tuple(found), weight
+    if not found:
+        return _NO_PLACES  # most words: one shared tuple, not one per word
+    return tuple(found), _W_DEMONYM if capitalised else _W_ADJECTIVE
 
 
 @lru_cache(maxsize=50_000)
