@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -201,3 +202,17 @@ def test_huge_inputs_return_quickly(unit: str, method: str) -> None:
     assert time.perf_counter() - started < 10
     assert len(summary) <= 3
     assert in_order(summary, text)
+
+
+def test_numpy_uses_one_blas_thread_unless_told_otherwise() -> None:
+    """Per-article matrix products are small: BLAS worker threads would cost more than they do."""
+    import subprocess
+    import sys
+
+    probe = "import os, summaries, numpy; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "1"
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "2"
