@@ -23,8 +23,14 @@ def seed_body() -> str:
 
 
 def in_order(summary: list[str], text: str) -> bool:
-    positions = [text.find(s) for s in summary]
-    return all(p >= 0 for p in positions) and positions == sorted(positions)
+    """Each sentence occurs in ``text`` after the end of the one before it."""
+    cursor = 0
+    for sentence in summary:
+        found = text.find(sentence, cursor)
+        if found < 0:
+            return False
+        cursor = found + len(sentence)
+    return True
 
 
 ENGLISH = """The government announced a new climate plan on Monday, promising to halve emissions.
