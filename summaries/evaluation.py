@@ -21,7 +21,7 @@ from typing import TextIO
 
 from rouge_score import rouge_scorer
 
-from summaries.summarizer import METHODS, summarize
+from summaries.summarizer import METHODS, prepare, summarize
 
 __all__ = ["EvalResult", "Record", "evaluate", "main", "read_records", "scorer_for"]
 
@@ -107,9 +107,10 @@ def evaluate(
     """Summarize every record with ``method`` and score it against its reference.
 
     Summaries are made without a character budget so methods are compared on sentences alone.
-    All records are summarized first and scored afterwards, so ``articles_per_second`` times
-    summarizing only: scoring allocates heavily, and interleaved with summarizing its garbage
-    would be collected on the summarizer's clock.
+    Models are loaded before the clock starts, and all records are summarized first and
+    scored afterwards, so ``articles_per_second`` times summarizing only: scoring allocates
+    heavily, and interleaved with summarizing its garbage would be collected on the
+    summarizer's clock.
     """
     interactive = progress is not None and progress.isatty()
 
@@ -118,6 +119,8 @@ def evaluate(
             end = "\r" if interactive else "\n"
             print(f"{dataset} {method} {stage}: {index}/{len(records)}", end=end, file=progress)
 
+    for language in {record.language for record in records}:
+        prepare(language, method)  # model loading is start-up, not summarizing
     summaries: list[list[str]] = []
     elapsed = 0.0
     for index, record in enumerate(records, 1):

@@ -222,3 +222,14 @@ def test_numpy_uses_one_blas_thread_unless_told_otherwise() -> None:
     env["OPENBLAS_NUM_THREADS"] = "2"
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "2"
+
+
+def test_prepare_loads_models_ahead_and_rejects_unknown_methods() -> None:
+    from summaries.summarizer import _summarizer, prepare
+
+    _summarizer.cache_clear()
+    prepare("fr", "lexrank")
+    assert _summarizer.cache_info().currsize == 1
+    prepare("zz-ZZ")  # a language without models is prepared as well, never an error
+    with pytest.raises(ValueError, match="unknown summary method"):
+        prepare("en", "nonsense")
