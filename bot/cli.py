@@ -257,7 +257,8 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
                 status = "stored" if outcome.created else "already stored"
                 if outcome.duplicate_of:
                     status = f"stored (same story as #{outcome.duplicate_of})"
-                print(f"{status} #{outcome.article_id} [{outcome.language}] {outcome.title}")
+                language = f" [{outcome.language}]" if outcome.language else ""
+                print(f"{status} #{outcome.article_id}{language} {outcome.title}")
                 if outcome.created:
                     print(f"  tags: {', '.join(outcome.tags) or '-'}")
                     for sentence in outcome.summary:

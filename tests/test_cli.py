@@ -56,10 +56,17 @@ def test_ingest_seed_report(
     assert "stored #1 [de]" in capsys.readouterr().out
 
 
-def test_ingesting_twice_stores_once(workdir: Path, database_url: str) -> None:
+def test_ingesting_twice_stores_once(
+    workdir: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["ingest", str(SEED_REPORT)]) == 0
+    capsys.readouterr()
     assert main(["ingest", str(SEED_REPORT), str(SEED_REPORT)]) == 0
     assert len(stored_articles(database_url)) == 1
+    out = capsys.readouterr()
+    # A known report is not analysed again, so no language is shown for it (not "[None]").
+    assert out.out.splitlines() == ["already stored #1 US-Außenminister rief Ilham Aliyev an"] * 2
+    assert "0 stored, 2 already stored, 0 failed" in out.err
 
 
 def test_given_tags_are_used_as_given(workdir: Path, database_url: str) -> None:
