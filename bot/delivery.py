@@ -279,6 +279,11 @@ class DeliveryWorker:
                 raise
             jobs = [job for job, _ in admitted]
             self._plans.update((job.delivery_id, plan) for job, plan in admitted)
+            # A plan made now reads the routes as they are: a topic routed to again (after
+            # /topic off and on, say) is in use again, whatever an earlier send found.
+            for job, plan in admitted:
+                if plan.thread_id is not None:
+                    self._gone_topics.discard((job.chat_id, plan.thread_id))
         deferred: list[int] = []
         defer_for = 0.0
         for job in jobs:
