@@ -52,10 +52,14 @@ def time_method(records: Sequence[Record], method: str, *, sentences: int) -> tu
 
 
 def bench_file(
-    path: Path, methods: Sequence[str], *, rounds: int, sentences: int, limit: int | None
+    path: Path,
+    records: Sequence[Record],
+    methods: Sequence[str],
+    *,
+    rounds: int,
+    sentences: int,
 ) -> dict[str, object]:
-    """Best-of-``rounds`` rates of each method on one JSONL file, methods alternating."""
-    records = list(read_records(path, limit))
+    """Best-of-``rounds`` rates of each method on one file's records, methods alternating."""
     for language in {record.language for record in records}:
         get_tokenizer(language)  # the Punkt models stay loaded; summarizers are rebuilt per run
     best: dict[str, tuple[float, float]] = {m: (float("inf"), float("inf")) for m in methods}
@@ -64,10 +68,9 @@ def bench_file(
         for method in order:
             wall, cpu = time_method(records, method, sentences=sentences)
             best[method] = (min(best[method][0], wall), min(best[method][1], cpu))
-            print(
-                f"{path.name} round {round_ + 1}/{rounds} {method}: {len(records) / cpu:.1f}/s",
-                file=sys.stderr,
-            )
+            rate = len(records) / cpu if cpu > 0 else 0.0
+            progress = f"{path.name} round {round_ + 1}/{rounds} {method}: {rate:.1f}/s"
+            print(progress, file=sys.stderr)
     n = len(records)
     rates = {
         method: {
@@ -125,17 +128,17 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     unknown = [m for m in methods if m not in METHODS]
-    if not methods or unknown or args.rounds < 1 or args.sentences < 1:
+    limit_ok = args.limit is None or args.limit > 0
+    if not methods or unknown or args.rounds < 1 or args.sentences < 1 or not limit_ok:
         problem = f"unknown method(s): {', '.join(unknown)}" if unknown else "bad arguments"
         print(f"newsbot bench summarize: {problem}; methods: {', '.join(METHODS)}", file=sys.stderr)
         return 2
     for path in args.files:
         try:
-            result = bench_file(
-                path, methods, rounds=args.rounds, sentences=args.sentences, limit=args.limit
-            )
+            records = list(read_records(path, args.limit))
         except (OSError, ValueError) as exc:
             print(f"newsbot bench summarize: cannot read {path}: {exc}", file=sys.stderr)
             return 1
+        result = bench_file(path, records, methods, rounds=args.rounds, sentences=args.sentences)
         print(json.dumps(result), flush=True)
     return 0

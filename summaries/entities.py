@@ -272,7 +272,7 @@ def _learn_word(raw: str, lang: str) -> _WordInfo:
     known = _known_words(lang)
     if len(known) >= _MAX_KNOWN_WORDS:
         for old in list(itertools.islice(known, _MAX_KNOWN_WORDS // 2)):
-            del known[old]
+            known.pop(old, None)  # another thread (the bot tags in worker threads) may race
     info = known[raw] = _word(raw, lang)
     return info
 

@@ -10,10 +10,11 @@ what a news summary is:
   greedily the sentences whose union best matches it by F-measure. Precision keeps sentences short
   and on topic, recall rewards covering the headline and the lead, and a word already covered
   earns nothing twice, which is the redundancy control.
-* **Centrality** (coverage view). TextRank's observation, made exact: with symmetric word-overlap
-  edges, the stationary distribution of the walk is proportional to each sentence's weighted
-  degree, so we compute the degree in one matrix product instead of power iteration. It prefers
-  long sentences that share many words with the rest of the article.
+* **Centrality** (coverage view). TextRank without its damping factor, which makes it exact:
+  with symmetric word-overlap edges, the stationary distribution of the undamped walk is
+  proportional to each sentence's weighted degree, so we compute the degree in one matrix
+  product instead of power iteration. It prefers long sentences that share many words with
+  the rest of the article.
 
 How much each view counts depends on how informative the headline is. A headline of five words
 or fewer ("Dollar gains on Greenspan speech") is a label in compressed headline style and says
@@ -174,8 +175,9 @@ class NewsSummarizer(AbstractSummarizer):
         grows past a bound.
         """
         stop, cache, stemmer = self._stop_words, self._stems, self._stemmer
-        prefixes = Counter([w[:_PREFIX] for w in words if w not in stop])
-        if len(cache) + len(prefixes) > _STEM_CACHE_SIZE:
+        content = [w for w in words if w not in stop]
+        prefixes = Counter([w[:_PREFIX] for w in content])
+        if len(cache) + len(content) > _STEM_CACHE_SIZE:
             cache.clear()
         numbers: dict[str, int] = {}
         number = numbers.setdefault
@@ -325,11 +327,12 @@ class _Terms:
         return self.dense_shared(weights / np.maximum(norms[self.rows], 1e-9))
 
     def degree(self) -> np.ndarray:
-        """TextRank's sentence scores in closed form, scaled to a maximum of 1.
+        """Undamped TextRank's sentence scores in closed form, scaled to a maximum of 1.
 
         Edge weight = shared words / (log |s_i| + log |s_j|), as in TextRank and sumy. For a
-        symmetric graph the random walk's stationary distribution is proportional to the
-        weighted degree, so one matrix product replaces the power iteration.
+        symmetric graph the stationary distribution of the walk without TextRank's damping
+        (random jumps) is proportional to the weighted degree, so one matrix product replaces
+        the power iteration.
         """
         counts = self.dense_shared(self.counts)
         overlap = counts @ counts.T

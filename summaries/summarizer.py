@@ -92,7 +92,7 @@ def summarize(
         raise ValueError(f"unknown summary method {method!r}; choose from {', '.join(METHODS)}")
     if sentences <= 0 or not text.strip():
         return []
-    name = language_name(language) or (language.strip().lower() or UNDETERMINED)
+    name = _language_key(language)
     tokenizer = get_tokenizer(name)
     document = build_document(text, tokenizer, title=title)
     if not document.sentences:
@@ -117,7 +117,7 @@ def prepare(language: str, method: str = DEFAULT_METHOD) -> None:
     """
     if method not in METHODS:
         raise ValueError(f"unknown summary method {method!r}; choose from {', '.join(METHODS)}")
-    name = language_name(language) or (language.strip().lower() or UNDETERMINED)
+    name = _language_key(language)
     get_tokenizer(name)
     _summarizer(method, name)
 
@@ -147,6 +147,11 @@ def build_document(
     if heading:
         paragraphs.append(Paragraph(heading))
     return ObjectDocumentModel(paragraphs)
+
+
+def _language_key(language: str) -> str:
+    """The language name that tokenizers and summarizers are built and cached for."""
+    return language_name(language) or (language.strip().lower() or UNDETERMINED)
 
 
 @lru_cache(maxsize=128)

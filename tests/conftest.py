@@ -17,7 +17,7 @@ from summaries.store import Store
 # Property tests explore new random inputs on every local run; in CI (CI set, as .ci/run does)
 # they replay a fixed sequence, so a landing is never decided by which examples came up.
 settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
+if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
     settings.load_profile("ci")
 
 POSTGRES_URL = os.environ.get(

@@ -30,6 +30,8 @@ def test_prints_rates_and_speedups_per_file(capsys: pytest.CaptureFixture[str]) 
 def test_bad_usage_and_unreadable_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main([str(SAMPLE), "--methods", "default,nonsense"]) == 2
     assert "nonsense" in capsys.readouterr().err
+    assert main([str(SAMPLE), "--limit", "0"]) == 2
+    capsys.readouterr()
     assert main([str(tmp_path / "missing.jsonl")]) == 1
     assert "cannot read" in capsys.readouterr().err
     assert main(["--help"]) == 0

@@ -211,14 +211,22 @@ def test_huge_inputs_return_quickly(unit: str, method: str) -> None:
 
 
 def test_numpy_uses_one_blas_thread_unless_told_otherwise() -> None:
-    """Per-article matrix products are small: BLAS worker threads would cost more than they do."""
+    """Per-article matrix products are small: BLAS worker threads would cost more than they do.
+
+    The setting only works if ``summaries`` sets it before numpy is first imported, so the
+    entry point's import order is checked too.
+    """
     import subprocess
     import sys
 
-    probe = "import os, summaries, numpy; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    probe = "import os, bot.cli, summaries.news; print(os.environ['OPENBLAS_NUM_THREADS'])"
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", probe], env=env, capture_output=True, text=True
+    )
     assert out.stdout.strip() == "1"
+    finished = [line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines()]
+    assert finished.index("summaries") < finished.index("numpy")
     env["OPENBLAS_NUM_THREADS"] = "2"
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "2"
