@@ -85,7 +85,7 @@ def _shingle_hashes(words: Sequence[str]) -> np.ndarray:
     """Distinct 64-bit hashes of the word 3-shingles (stable across processes)."""
     ids = _word_ids(words)
     n = len(ids) - SHINGLE + 1
-    mixed = ids[:n] * _MIX[0] + ids[1 : n + 1] * _MIX[1] + ids[2 : n + 2] * _MIX[2]
+    mixed: np.ndarray = ids[:n] * _MIX[0] + ids[1 : n + 1] * _MIX[1] + ids[2 : n + 2] * _MIX[2]
     # splitmix64 finaliser: every output bit depends on every input bit.
     mixed ^= mixed >> np.uint64(30)
     mixed *= np.uint64(0xBF58476D1CE4E5B9)
@@ -294,10 +294,10 @@ class StoryIndex:
                 self._remember(head_id, head_features)
         best, best_score = None, THRESHOLD
         for head_id in ids:  # the most similar head wins, not merely the first that passes
-            head_features = self._features.get(head_id)
-            if head_features is None:
+            known = self._features.get(head_id)
+            if known is None:
                 continue
-            score = similarity(found, head_features)
+            score = similarity(found, known)
             if score >= best_score:
                 best, best_score = head_id, score
         return best

@@ -604,6 +604,8 @@ class _Scanner:
                 continue
             token = tokens[i]
             topic = token.topic
+            if topic is None:  # compress() already kept only tokens with a topic
+                continue
             in_name = offset + token.start in self.in_names
             if in_name and not _german_common_noun(token.text, compounds=True):
                 continue  # a German name, not a topic

@@ -264,6 +264,7 @@ class Ingestor:
         if self.workers <= 1 or count < _POOL_MIN_BATCH:
             return None
         if self._pool is None:
+            context: multiprocessing.context.BaseContext
             try:  # fork: workers start at once with this process's loaded models
                 context = multiprocessing.get_context("fork")
             except ValueError:
@@ -315,10 +316,10 @@ class Ingestor:
         )
         for entry, article in heads:
             result = stored[id(entry)]
-            prepared = entry.prepared
+            done = entry.prepared
             new_story = result.created and article.duplicate_of_id is None
-            if new_story and prepared is not None and prepared.fingerprint is not None:
-                self._stories.add(result.id, prepared.fingerprint, prepared.found)
+            if new_story and done is not None and done.fingerprint is not None:
+                self._stories.add(result.id, done.fingerprint, done.found)
             entry.outcome = _outcome(entry, result, article.duplicate_of_id)
         if copies:
             resolved = [

@@ -87,7 +87,10 @@ def extract_page(html: bytes | str, *, url: str | None = None) -> PageArticle:
 
 
 def _list(value: object) -> list[str]:
-    items = [value] if isinstance(value, str) else value or []
+    if isinstance(value, str):
+        items: list[object] = [value]
+    else:
+        items = list(value) if isinstance(value, list | tuple) else []
     parts = [part for item in items if isinstance(item, str) for part in item.split(",")]
     return [line for part in parts if (line := _line(part))]
 

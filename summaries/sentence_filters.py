@@ -156,7 +156,10 @@ def _grade(sentence: str, words: Sequence[str], title_words: set[str]) -> int:
 
 def _is_byline(text: str) -> bool:
     match = _BYLINE.match(text)
-    return bool(match) and (match.group("name") is None or match.group("name").isupper())
+    if match is None:
+        return False
+    name = match.group("name")
+    return name is None or name.isupper()
 
 
 def _opens_mid_sentence(text: str) -> bool:
