@@ -241,3 +241,25 @@ def test_prepare_loads_models_ahead_and_rejects_unknown_methods() -> None:
     prepare("zz-ZZ")  # a language without models is prepared as well, never an error
     with pytest.raises(ValueError, match="unknown summary method"):
         prepare("en", "nonsense")
+
+
+@pytest.mark.parametrize(
+    ("headline", "descriptive"),
+    [
+        ("Dollar gains on Greenspan speech", False),  # a label: centrality leads
+        ("Coronavirus : les Ehpad en alerte", True),  # a kicker and a statement
+        ("Brexit: what happens next", True),
+        ("Markets close at 17:30", False),  # a time, not a kicker
+        ("Bayern beat Dortmund 2:1", False),  # a score, not a kicker
+        ("The government announced a new climate plan on Monday", True),  # written out
+    ],
+)
+def test_how_descriptive_a_headline_is(headline: str, descriptive: bool) -> None:
+    from summaries.news import _KICKER, _headline_informativeness
+    from summaries.tokenizer import to_words
+
+    weight = _headline_informativeness(
+        len(to_words(headline)), kicker=bool(_KICKER.search(headline))
+    )
+    assert (weight >= 0.9) is descriptive
+    assert (weight == 0.0) is not descriptive
