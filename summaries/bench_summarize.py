@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from summaries.evaluation import Record, read_records
+from summaries.evaluation import Record, dataset_name, positive_int, read_records
 from summaries.lexicon import stemmer_for
 from summaries.summarizer import METHODS, _summarizer, prepare, summarize
 from summaries.tokenizer import get_tokenizer
@@ -81,7 +81,7 @@ def bench_file(
     }
     baseline = best[methods[-1]][1]
     return {
-        "dataset": path.name.removesuffix(".jsonl"),
+        "dataset": dataset_name(path),
         "n": n,
         "rounds": rounds,
         "sentences": sentences,
@@ -91,6 +91,16 @@ def bench_file(
             for method, (_, cpu) in best.items()
         },
     }
+
+
+def _methods(value: str) -> list[str]:
+    """argparse type: comma-separated known method names."""
+    methods = [m.strip() for m in value.split(",") if m.strip()]
+    unknown = [m for m in methods if m not in METHODS]
+    if not methods or unknown:
+        problem = f"unknown method(s) {', '.join(unknown)}" if unknown else "no method given"
+        raise argparse.ArgumentTypeError(f"{problem}; choose from {', '.join(METHODS)}")
+    return methods
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,16 +116,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE.jsonl")
     parser.add_argument(
         "--methods",
-        default=",".join(DEFAULT_METHODS),
-        help="comma-separated methods; speed-ups are relative to the last (default: %(default)s)",
+        type=_methods,
+        default=list(DEFAULT_METHODS),
+        help=(
+            "comma-separated methods; speed-ups are relative to the last "
+            f"(default: {','.join(DEFAULT_METHODS)})"
+        ),
     )
     parser.add_argument(
-        "--rounds", type=int, default=3, help="rounds per method, best kept (default: 3)"
+        "--rounds", type=positive_int, default=3, help="rounds per method, best kept (default: 3)"
     )
     parser.add_argument(
-        "--sentences", type=int, default=3, help="sentences per summary (default: 3)"
+        "--sentences", type=positive_int, default=3, help="sentences per summary (default: 3)"
     )
-    parser.add_argument("--limit", type=int, default=None, help="only the first N records")
+    parser.add_argument("--limit", type=positive_int, default=None, help="only the first N records")
     return parser
 
 
@@ -126,13 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
-    unknown = [m for m in methods if m not in METHODS]
-    limit_ok = args.limit is None or args.limit > 0
-    if not methods or unknown or args.rounds < 1 or args.sentences < 1 or not limit_ok:
-        problem = f"unknown method(s): {', '.join(unknown)}" if unknown else "bad arguments"
-        print(f"newsbot bench summarize: {problem}; methods: {', '.join(METHODS)}", file=sys.stderr)
-        return 2
+    methods: list[str] = args.methods
     for path in args.files:
         try:
             records = list(read_records(path, args.limit))

@@ -23,7 +23,16 @@ from rouge_score import rouge_scorer
 
 from summaries.summarizer import METHODS, prepare, summarize
 
-__all__ = ["EvalResult", "Record", "evaluate", "main", "read_records", "scorer_for"]
+__all__ = [
+    "EvalResult",
+    "Record",
+    "dataset_name",
+    "evaluate",
+    "main",
+    "positive_int",
+    "read_records",
+    "scorer_for",
+]
 
 _ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 #: Without a terminal, report progress this often (records), so logs stay short.
@@ -162,7 +171,8 @@ def evaluate(
     )
 
 
-def _dataset_name(path: Path) -> str:
+def dataset_name(path: Path) -> str:
+    """The dataset's name: the file name without .jsonl/.json."""
     name = path.name
     for suffix in (".jsonl", ".json"):
         if name.endswith(suffix):
@@ -170,7 +180,8 @@ def _dataset_name(path: Path) -> str:
     return name
 
 
-def _positive(value: str) -> int:
+def positive_int(value: str) -> int:
+    """argparse type: a whole number above zero, with a message that says so."""
     number = int(value)
     if number <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
@@ -200,10 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="summary method (default: %(default)s)",
     )
     parser.add_argument(
-        "--sentences", type=_positive, default=3, help="sentences per summary (default: 3)"
+        "--sentences", type=positive_int, default=3, help="sentences per summary (default: 3)"
     )
     parser.add_argument(
-        "--limit", type=_positive, default=None, help="only the first N records of the file"
+        "--limit", type=positive_int, default=None, help="only the first N records of the file"
     )
     return parser
 
@@ -225,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     result = evaluate(
         records,
-        dataset=_dataset_name(args.file),
+        dataset=dataset_name(args.file),
         method=args.method,
         sentences=args.sentences,
         progress=sys.stderr,

@@ -29,9 +29,11 @@ def test_prints_rates_and_speedups_per_file(capsys: pytest.CaptureFixture[str]) 
 
 def test_bad_usage_and_unreadable_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main([str(SAMPLE), "--methods", "default,nonsense"]) == 2
-    assert "nonsense" in capsys.readouterr().err
+    assert "unknown method(s) nonsense; choose from default" in capsys.readouterr().err
     assert main([str(SAMPLE), "--limit", "0"]) == 2
-    capsys.readouterr()
+    assert "--limit: must be a positive integer, got 0" in capsys.readouterr().err
+    assert main([str(SAMPLE), "--rounds", "0"]) == 2
+    assert "--rounds: must be a positive integer, got 0" in capsys.readouterr().err
     assert main([str(tmp_path / "missing.jsonl")]) == 1
     assert "cannot read" in capsys.readouterr().err
     assert main(["--help"]) == 0
